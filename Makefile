@@ -1,0 +1,84 @@
+# Baeum: `make run` serves the platform on the embedded default; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/vite.config.ts frontend/package-lock.json
+
+.PHONY: help run test lint format setup setup-dev frontend messages browser check-deploy clean
+
+help:
+	@echo "make run     set up and serve Baeum on http://$(HOST):$(PORT)/ with demo data"
+	@echo "make test    set up and run every check (ruff, mypy, pytest incl. browser journeys, Vitest)"
+	@echo "make lint    ruff + mypy + tsc      make format   ruff format + fixes"
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/dist/.vite/manifest.json: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+	cd frontend && npm run --silent build
+
+frontend: frontend/dist/.vite/manifest.json
+
+messages: $(VENV)/.runtime
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=frontend --verbosity=0
+
+setup: $(VENV)/.runtime frontend messages
+
+setup-dev: $(VENV)/.dev frontend messages browser
+
+# Debian's Chromium (and CJK fonts so Hangul renders) for the browser journeys.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+	  echo "Installing Debian chromium and fonts-noto-cjk"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+run: setup
+	$(PY) manage.py migrate --noinput --verbosity=0
+	$(PY) manage.py collectstatic --noinput --verbosity=0
+	$(PY) manage.py demo_data
+	@echo ""
+	@echo "  Baeum is at http://$(HOST):$(PORT)/   (health: /healthz, Wagtail: /cms/, Django admin: /django-admin/)"
+	@echo ""
+	$(VENV)/bin/uvicorn edu.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-access-log
+
+test: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	cd frontend && npm run --silent typecheck && npm test --silent
+	$(PY) manage.py collectstatic --noinput --verbosity=0
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	cd frontend && npm run --silent typecheck
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-deploy: $(VENV)/.runtime
+	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=baeum.example.kr \
+	  BASE_URL=https://baeum.example.kr HTTPS=1 $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist var/static

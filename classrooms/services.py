@@ -1,0 +1,121 @@
+"""Named operations on schools and classes. Views, commands and tasks call these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from classrooms.models import Classroom, MemberRole, Membership, School, SchoolMembership, new_join_code
+from classrooms.selectors import school_for_user
+from edu.accounts.models import Role, User
+from edu.accounts.services import login_code_issue, student_create
+
+
+class ClassroomError(Exception):
+    """A rule of the domain was broken; the message is for the user (translated)."""
+
+
+@dataclass(frozen=True)
+class StudentEntry:
+    display_name: str
+    student_number: str = ""
+
+
+@dataclass(frozen=True)
+class LoginCard:
+    user_id: int
+    display_name: str
+    student_number: str
+    code: str
+
+
+def school_member_add(*, school: School, user: User) -> SchoolMembership:
+    membership, _created = SchoolMembership.objects.update_or_create(user=user, defaults={"school": school})
+    return membership
+
+
+def classroom_create(
+    *, teacher: User, name: str, grade: int, subject: str = "", school_year: int | None = None
+) -> Classroom:
+    school = school_for_user(teacher)
+    if school is None:
+        raise ClassroomError(_("Your account is not linked to a school yet. Ask your school admin."))
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                classroom = Classroom(school=school, name=name, grade=grade, subject=subject, join_code=new_join_code())
+                if school_year is not None:
+                    classroom.school_year = school_year
+                classroom.full_clean(exclude=["join_code"])
+                classroom.save()
+                Membership.objects.create(classroom=classroom, user=teacher, role=MemberRole.TEACHER)
+                return classroom
+        except IntegrityError:
+            if Classroom.objects.filter(school=school, school_year=classroom.school_year, name=name).exists():
+                raise ClassroomError(_("Your school already has a class with this name this year.")) from None
+            continue  # join-code collision: draw again
+    raise ClassroomError(_("Could not create the class. Please try again."))
+
+
+def students_add(*, classroom: Classroom, entries: list[StudentEntry]) -> list[LoginCard]:
+    """Create student accounts in ``classroom``; all or nothing. Returns their login cards."""
+    if not entries:
+        raise ClassroomError(_("Enter at least one name."))
+    names = [entry.display_name for entry in entries]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ClassroomError(_("Listed more than once: %(names)s.") % {"names": ", ".join(repeated)})
+    taken = set(
+        Membership.objects.filter(classroom=classroom, role=MemberRole.STUDENT).values_list(
+            "user__display_name", flat=True
+        )
+    )
+    clashes = [entry.display_name for entry in entries if entry.display_name in taken]
+    if clashes:
+        raise ClassroomError(
+            _("Already in this class: %(names)s. Add a letter or number to tell them apart (e.g. 김민준B).")
+            % {"names": ", ".join(clashes)}
+        )
+    cards: list[LoginCard] = []
+    with transaction.atomic():
+        for entry in entries:
+            user, code = student_create(display_name=entry.display_name, student_number=entry.student_number)
+            SchoolMembership.objects.create(user=user, school=classroom.school)
+            Membership.objects.create(classroom=classroom, user=user, role=MemberRole.STUDENT)
+            cards.append(LoginCard(user.pk, user.display_name, user.student_number, code))
+    return cards
+
+
+def login_cards_reissue(*, classroom: Classroom, student_ids: list[int] | None = None) -> list[LoginCard]:
+    """New login codes for the class's students (or the given ones); their old cards stop working."""
+    students = User.objects.filter(
+        memberships__classroom=classroom, memberships__role=MemberRole.STUDENT, role=Role.STUDENT
+    ).order_by("student_number", "display_name")
+    if student_ids is not None:
+        students = students.filter(pk__in=student_ids)
+    with transaction.atomic():
+        return [
+            LoginCard(student.pk, student.display_name, student.student_number, login_code_issue(student))
+            for student in students
+        ]
+
+
+def classroom_join(*, user: User, code: str) -> Classroom:
+    """A student (or a co-teacher of the same school) joins a class with its join code."""
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    classroom = Classroom.objects.select_related("school").filter(join_code=normalised).first()
+    if classroom is None:
+        raise ClassroomError(_("No class has this code. Check the code on the board and try again."))
+    user_school = school_for_user(user)
+    if user_school is not None and user_school.pk != classroom.school_id:
+        raise ClassroomError(_("This class belongs to another school."))
+    if Membership.objects.filter(classroom=classroom, user=user).exists():
+        raise ClassroomError(_("You are already in this class."))
+    role = MemberRole.TEACHER if user.is_teacher else MemberRole.STUDENT
+    with transaction.atomic():
+        if user_school is None:
+            SchoolMembership.objects.create(user=user, school=classroom.school)
+        Membership.objects.create(classroom=classroom, user=user, role=role)
+    return classroom

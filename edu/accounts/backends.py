@@ -1,0 +1,27 @@
+"""Authentication backend for student login codes (password sign-in stays on ModelBackend)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from edu.accounts.models import User
+from edu.accounts.services import user_for_login_code
+
+
+class LoginCodeBackend(ModelBackend):
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, login_code: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if not login_code:
+            return None
+        return user_for_login_code(login_code)
+
+
+class TeacherPasswordBackend(ModelBackend):
+    """Password sign-in for staff accounts only: a student account can never sign in by password."""
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        return super().user_can_authenticate(user) and getattr(user, "role", None) != "student"

@@ -1,0 +1,110 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from edu.accounts import login_codes
+from edu.accounts.models import User
+from tests.conftest import PASSWORD
+
+LOGIN = reverse("accounts:login")
+CODE_LOGIN = reverse("accounts:code_login")
+
+
+def test_teacher_signs_in_with_password(client, personas):
+    response = client.post(LOGIN, {"username": "teacher", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").context["user"] == personas.teacher
+
+
+def test_wrong_password_says_so_and_points_students_to_codes(client, personas):
+    response = client.post(LOGIN, {"username": "teacher", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Student? Use your login code instead." in response.content.decode()
+
+
+def test_password_guessing_is_throttled_even_with_the_right_password(client, personas):
+    for _ in range(settings.LOGIN_THROTTLE_FAILURES):
+        client.post(LOGIN, {"username": "teacher", "password": "wrong"})
+    response = client.post(LOGIN, {"username": "teacher", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_student_cannot_sign_in_with_a_password(client, personas):
+    personas.student.set_password(PASSWORD)
+    personas.student.save()
+    response = client.post(LOGIN, {"username": personas.student.username, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("transform", [str, str.lower, lambda c: c.replace("-", " "), lambda c: c.replace("-", "")])
+def test_student_signs_in_with_code_typed_loosely(client, personas, transform):
+    response = client.post(CODE_LOGIN, {"code": transform(personas.student_code)})
+    assert response.status_code == 302
+    assert client.get("/").context["user"] == personas.student
+
+
+def test_full_width_code_from_a_korean_keyboard_works(client, personas):
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in personas.student_code)
+    assert client.post(CODE_LOGIN, {"code": full_width}).status_code == 302
+
+
+def test_wrong_code_gets_a_clear_message_in_korean_by_default(client, personas):
+    response = client.post(CODE_LOGIN, {"code": "AAAA-AAAA"})
+    assert response.status_code == 400
+    assert "로그인 코드가 올바르지 않습니다" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_code_guessing_is_throttled_per_address(client, personas):
+    for _ in range(settings.LOGIN_THROTTLE_FAILURES):
+        client.post(CODE_LOGIN, {"code": "AAAA-AAAA"})
+    response = client.post(CODE_LOGIN, {"code": personas.student_code}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 429
+    assert "Too many wrong codes" in response.content.decode()
+    other = client_from_address("10.9.8.7")
+    assert other.post(CODE_LOGIN, {"code": personas.student_code}).status_code == 302
+
+
+def client_from_address(address):
+    from django.test import Client
+
+    return Client(REMOTE_ADDR=address)
+
+
+def test_a_whole_class_signing_in_at_once_is_not_throttled(client, personas):
+    from classrooms.services import StudentEntry, students_add
+
+    cards = students_add(classroom=personas.classroom, entries=[StudentEntry(f"학생{i}") for i in range(25)])
+    for card in cards:
+        fresh = client_from_address("127.0.0.1")
+        assert fresh.post(CODE_LOGIN, {"code": card.code}).status_code == 302
+
+
+def test_codes_are_stored_only_as_digests(personas):
+    stored = User.objects.filter(pk=personas.student.pk).values().get()
+    raw = login_codes.normalise(personas.student_code)
+    assert all(raw not in str(value) and personas.student_code not in str(value) for value in stored.values())
+    assert stored["login_code_digest"] == login_codes.digest(personas.student_code)
+    assert stored["email"] == ""
+
+
+def test_deactivated_student_cannot_sign_in(client, personas):
+    User.objects.filter(pk=personas.student.pk).update(is_active=False)
+    assert client.post(CODE_LOGIN, {"code": personas.student_code}).status_code == 400
+
+
+def test_logout_requires_post(client, personas):
+    client.force_login(personas.teacher)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_code_alphabet_has_no_look_alikes():
+    for _ in range(200):
+        code = login_codes.generate()
+        assert len(code) == 9 and code[4] == "-"
+        assert not set(code.replace("-", "")) & set("01OIL")

@@ -1,0 +1,74 @@
+"""Shared personas: a teacher, a co-teacher, an unrelated teacher, students in and out of the class.
+
+Everything is created through the real services, never by mocking our own components.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from classrooms.models import Classroom, School
+from classrooms.services import StudentEntry, classroom_create, classroom_join, school_member_add, students_add
+from edu.accounts.models import Role, User
+
+PASSWORD = "correct horse battery staple 7"
+
+
+def make_teacher(username: str, school: School, name: str = "") -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, role=Role.TEACHER, display_name=name or username
+    )
+    school_member_add(school=school, user=user)
+    return user
+
+
+@dataclass
+class Personas:
+    school: School
+    other_school: School
+    teacher: User
+    co_teacher: User
+    unrelated_teacher: User
+    classroom: Classroom
+    other_classroom: Classroom
+    student: User
+    student_code: str
+    outsider: User
+    outsider_code: str
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    school = School.objects.create(name="한빛초등학교")
+    other_school = School.objects.create(name="다른중학교")
+    teacher = make_teacher("teacher", school, "김선생")
+    co_teacher = make_teacher("coteacher", school, "박선생")
+    unrelated = make_teacher("unrelated", school, "최선생")
+    classroom = classroom_create(teacher=teacher, name="4학년 2반", grade=4, subject="수학")
+    classroom_join(user=co_teacher, code=classroom.join_code)
+    other_classroom = classroom_create(teacher=unrelated, name="4학년 3반", grade=4)
+    [card] = students_add(classroom=classroom, entries=[StudentEntry("이서연", "7")])
+    [outsider_card] = students_add(classroom=other_classroom, entries=[StudentEntry("정하은", "3")])
+    return Personas(
+        school=school,
+        other_school=other_school,
+        teacher=teacher,
+        co_teacher=co_teacher,
+        unrelated_teacher=unrelated,
+        classroom=classroom,
+        other_classroom=other_classroom,
+        student=User.objects.get(pk=card.user_id),
+        student_code=card.code,
+        outsider=User.objects.get(pk=outsider_card.user_id),
+        outsider_code=outsider_card.code,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttle counters live in the cache; each test starts from a clean one."""
+    from django.core.cache import cache
+
+    cache.clear()
