@@ -42,20 +42,24 @@ def classroom_create(
     school = school_for_user(teacher)
     if school is None:
         raise ClassroomError(_("Your account is not linked to a school yet. Ask your school admin."))
+    classroom = Classroom(school=school, name=name, grade=grade, subject=subject)
+    if school_year is not None:
+        classroom.school_year = school_year
+    duplicate = _("Your school already has a class with this name this year.")
+    if Classroom.objects.filter(school=school, school_year=classroom.school_year, name=name).exists():
+        raise ClassroomError(duplicate)
+    classroom.full_clean(exclude=["join_code"], validate_constraints=False)
     for _attempt in range(5):
+        classroom.join_code = new_join_code()
         try:
             with transaction.atomic():
-                classroom = Classroom(school=school, name=name, grade=grade, subject=subject, join_code=new_join_code())
-                if school_year is not None:
-                    classroom.school_year = school_year
-                classroom.full_clean(exclude=["join_code"])
-                classroom.save()
+                classroom.save(force_insert=True)
                 Membership.objects.create(classroom=classroom, user=teacher, role=MemberRole.TEACHER)
                 return classroom
         except IntegrityError:
+            classroom.pk = None
             if Classroom.objects.filter(school=school, school_year=classroom.school_year, name=name).exists():
-                raise ClassroomError(_("Your school already has a class with this name this year.")) from None
-            continue  # join-code collision: draw again
+                raise ClassroomError(duplicate) from None
     raise ClassroomError(_("Could not create the class. Please try again."))
 
 

@@ -25,7 +25,7 @@ ROSTER_PAGE_SIZE = 50
 @require_http_methods(["GET", "POST"])
 def classroom_new(request: HttpRequest) -> HttpResponse:
     teacher = require_teacher(request.user)
-    form = ClassroomForm(request.POST or None)
+    form = ClassroomForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             classroom = classroom_create(teacher=teacher, **form.cleaned_data)
@@ -58,7 +58,7 @@ def classroom_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def students_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
     classroom = classroom_for_teacher(request.user, classroom_id)
-    form = StudentListForm(request.POST or None)
+    form = StudentListForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             cards = students_add(classroom=classroom, entries=form.cleaned_data["names"])
@@ -96,7 +96,7 @@ def cards_reissue(request: HttpRequest, classroom_id: int) -> HttpResponse:
     classroom = classroom_for_teacher(request.user, classroom_id)
     student_id = request.GET.get("student") or request.POST.get("student")
     student_ids = [int(student_id)] if student_id and student_id.isdigit() else None
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         issued = login_cards_reissue(classroom=classroom, student_ids=student_ids)
         if not issued:
@@ -114,7 +114,7 @@ def cards_reissue(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
-    form = JoinClassForm(request.POST or request.GET or None)
+    form = JoinClassForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             classroom = classroom_join(user=signed_in_user(request), code=form.cleaned_data["code"])

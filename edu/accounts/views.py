@@ -45,7 +45,7 @@ def code_login(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     status = 200
-    form = LoginCodeForm(request.POST or None)
+    form = LoginCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         address = throttle.client_address(request)
         if throttle.is_blocked("code", address):

@@ -104,7 +104,7 @@ json_values = st.recursive(
     max_leaves=12,
 )
 frames = st.one_of(
-    st.text(max_size=200),
+    st.text(min_size=1, max_size=200),
     json_values.map(json.dumps),
     st.fixed_dictionaries({"type": st.sampled_from(["echo", "ack", "", "x"]), "id": json_values}).map(json.dumps),
 )

@@ -1,0 +1,23 @@
+// Site-wide styles: Vite emits them as CSS listed under this entry in the
+// manifest, so `{% vite_asset "src/main.ts" %}` adds the <link> tag too.
+import "./styles/app.css";
+import { mountCodeLogin } from "./pages/code-login";
+import { mountLiveCheck } from "./pages/live-check";
+import { mountPrintButtons } from "./pages/print";
+
+/** Mounts each page module whose root element is on this page. */
+function boot(): void {
+  const liveCheck = document.querySelector<HTMLElement>("[data-live-check]");
+  if (liveCheck) mountLiveCheck(liveCheck);
+
+  const codeLogin = document.querySelector<HTMLFormElement>("form[data-code-login]");
+  if (codeLogin) mountCodeLogin(codeLogin);
+
+  mountPrintButtons(document);
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", boot, { once: true });
+} else {
+  boot();
+}
