@@ -23,10 +23,10 @@ class LoginCodeBackend(ModelBackend):
 class TeacherPasswordBackend(ModelBackend):
     """Password sign-in for staff accounts only: a student account can never sign in by password."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None or getattr(user, "role", None) == "student":
             return None
-        return user  # type: ignore[return-value]
+        return user
