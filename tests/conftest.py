@@ -77,3 +77,10 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+def use_english(client) -> None:  # type: ignore[no-untyped-def]
+    """What the language switcher does: the language cookie (the browser's Accept-Language is ignored)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

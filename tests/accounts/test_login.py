@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from edu.accounts import login_codes
 from edu.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, use_english
 
 LOGIN = reverse("accounts:login")
 CODE_LOGIN = reverse("accounts:code_login")
@@ -17,15 +17,17 @@ def test_teacher_signs_in_with_password(client, personas):
 
 
 def test_wrong_password_says_so_and_points_students_to_codes(client, personas):
-    response = client.post(LOGIN, {"username": "teacher", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en")
+    use_english(client)
+    response = client.post(LOGIN, {"username": "teacher", "password": "nope"})
     assert response.status_code == 200
     assert "Student? Use your login code instead." in response.content.decode()
 
 
 def test_password_guessing_is_throttled_even_with_the_right_password(client, personas):
+    use_english(client)
     for _ in range(settings.LOGIN_THROTTLE_FAILURES):
         client.post(LOGIN, {"username": "teacher", "password": "wrong"})
-    response = client.post(LOGIN, {"username": "teacher", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(LOGIN, {"username": "teacher", "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many failed attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -59,9 +61,10 @@ def test_wrong_code_gets_a_clear_message_in_korean_by_default(client, personas):
 
 
 def test_code_guessing_is_throttled_per_address(client, personas):
+    use_english(client)
     for _ in range(settings.LOGIN_THROTTLE_FAILURES):
         client.post(CODE_LOGIN, {"code": "AAAA-AAAA"})
-    response = client.post(CODE_LOGIN, {"code": personas.student_code}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(CODE_LOGIN, {"code": personas.student_code})
     assert response.status_code == 429
     assert "Too many wrong codes" in response.content.decode()
     other = client_from_address("10.9.8.7")

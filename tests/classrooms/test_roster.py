@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from classrooms.models import Classroom, MemberRole, Membership
 from edu.accounts.models import Role, User
+from tests.conftest import use_english
 
 CODE_RE = re.compile(r'data-testid="login-code">([A-Z0-9]{4}-[A-Z0-9]{4})<')
 
@@ -34,18 +35,20 @@ def test_teacher_bulk_creates_students_and_gets_working_cards(client, personas):
 
 
 def test_duplicate_name_in_the_list_creates_nothing(client, personas):
+    use_english(client)
     client.force_login(personas.teacher)
     before = User.objects.count()
-    response = client.post(add_url(personas.classroom), {"names": "김민준\n박지호\n김민준"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(add_url(personas.classroom), {"names": "김민준\n박지호\n김민준"})
     assert response.status_code == 400
     assert "Line 3: “김민준” is already on line 1" in response.content.decode()
     assert User.objects.count() == before
 
 
 def test_name_already_in_the_class_creates_nothing(client, personas):
+    use_english(client)
     client.force_login(personas.teacher)
     before = User.objects.count()
-    response = client.post(add_url(personas.classroom), {"names": "새학생\n이서연"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(add_url(personas.classroom), {"names": "새학생\n이서연"})
     assert response.status_code == 400
     assert "Already in this class: 이서연" in response.content.decode()
     assert User.objects.count() == before
@@ -55,8 +58,9 @@ def test_name_already_in_the_class_creates_nothing(client, personas):
     ("names", "message"), [("   \n  ", "This field is required."), ("1234", "needs at least one letter")]
 )
 def test_empty_or_letterless_lists_are_refused(client, personas, names, message):
+    use_english(client)
     client.force_login(personas.teacher)
-    response = client.post(add_url(personas.classroom), {"names": names}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(add_url(personas.classroom), {"names": names})
     assert response.status_code == 400
     assert message in response.content.decode()
 
@@ -92,38 +96,42 @@ def test_teacher_creates_a_class(client, personas):
 
 
 def test_duplicate_class_name_in_a_year_is_refused(client, personas):
+    use_english(client)
     client.force_login(personas.teacher)
     data = {"name": personas.classroom.name, "grade": "4", "school_year": str(personas.classroom.school_year)}
-    response = client.post(reverse("classrooms:new"), data, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("classrooms:new"), data)
     assert response.status_code == 400
     assert "already has a class with this name" in response.content.decode()
     assert Classroom.objects.filter(name=personas.classroom.name).count() == 1
 
 
 def test_student_joins_a_class_with_its_code(client, personas):
+    use_english(client)
     client.force_login(personas.outsider)
     response = client.post(reverse("classrooms:join"), {"code": personas.classroom.join_code.lower()})
     assert response.status_code == 302
     assert Membership.objects.filter(classroom=personas.classroom, user=personas.outsider).exists()
-    again = client.post(reverse("classrooms:join"), {"code": personas.classroom.join_code}, HTTP_ACCEPT_LANGUAGE="en")
+    again = client.post(reverse("classrooms:join"), {"code": personas.classroom.join_code})
     assert again.status_code == 400
     assert "already in this class" in again.content.decode()
 
 
 def test_wrong_join_code_is_explained(client, personas):
+    use_english(client)
     client.force_login(personas.outsider)
-    response = client.post(reverse("classrooms:join"), {"code": "ZZZZZZ"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("classrooms:join"), {"code": "ZZZZZZ"})
     assert response.status_code == 400
     assert "No class has this code" in response.content.decode()
 
 
 def test_class_of_another_school_cannot_be_joined(client, personas):
+    use_english(client)
     from classrooms.services import classroom_create
     from tests.conftest import make_teacher
 
     foreign = classroom_create(teacher=make_teacher("foreign", personas.other_school), name="1-1", grade=7)
     client.force_login(personas.student)
-    response = client.post(reverse("classrooms:join"), {"code": foreign.join_code}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("classrooms:join"), {"code": foreign.join_code})
     assert response.status_code == 400
     assert "another school" in response.content.decode()
     assert not Membership.objects.filter(classroom=foreign, user=personas.student).exists()

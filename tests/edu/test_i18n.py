@@ -35,3 +35,9 @@ def test_every_korean_message_is_translated():
     stats = result.stderr.strip()
     assert "translated" in stats
     assert "untranslated" not in stats and "fuzzy" not in stats, stats
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_override_korean_first(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="ko">' in page
