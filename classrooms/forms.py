@@ -14,7 +14,7 @@ from classrooms.services import StudentEntry
 
 MAX_STUDENTS_PER_PASTE = 60
 MAX_NAME_LENGTH = 40
-_NUMBERED = re.compile(r"^(?P<number>\d{1,6})\s*[.,):\t ]\s*(?P<name>.+)$")
+_NUMBERED = re.compile(r"^(?P<number>\d{1,4})\s*[.,):\t ]\s*(?P<name>.+)$")
 
 
 class ClassroomForm(forms.ModelForm):
@@ -35,10 +35,10 @@ def parse_student_lines(text: str) -> tuple[list[StudentEntry], list[str]]:
         line = unicodedata.normalize("NFC", raw).strip()
         if not line:
             continue
-        number = ""
+        number: int | None = None
         match = _NUMBERED.match(line)
         if match:
-            number, line = match.group("number"), match.group("name").strip()
+            number, line = int(match.group("number")), match.group("name").strip()
         name = " ".join(line.split())
         if any(unicodedata.category(ch).startswith("C") for ch in name):
             errors.append(str(_("Line %(line)d: the name has characters that cannot be shown.") % {"line": line_no}))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from classrooms.models import Classroom, MemberRole, Membership, School, SchoolMembership
 from edu.accounts.models import User
@@ -29,7 +29,7 @@ def classroom_roster(classroom: Classroom) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(classroom=classroom)
         .select_related("user")
-        .order_by("role", "user__student_number", "user__display_name")
+        .order_by("role", F("user__student_number").asc(nulls_last=True), "user__display_name")
     )
 
 

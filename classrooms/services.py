@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from classrooms.models import Classroom, MemberRole, Membership, School, SchoolMembership, new_join_code
@@ -20,14 +21,14 @@ class ClassroomError(Exception):
 @dataclass(frozen=True)
 class StudentEntry:
     display_name: str
-    student_number: str = ""
+    student_number: int | None = None
 
 
 @dataclass(frozen=True)
 class LoginCard:
     user_id: int
     display_name: str
-    student_number: str
+    student_number: int | None
     code: str
 
 
@@ -96,7 +97,7 @@ def login_cards_reissue(*, classroom: Classroom, student_ids: list[int] | None =
     """New login codes for the class's students (or the given ones); their old cards stop working."""
     students = User.objects.filter(
         memberships__classroom=classroom, memberships__role=MemberRole.STUDENT, role=Role.STUDENT
-    ).order_by("student_number", "display_name")
+    ).order_by(F("student_number").asc(nulls_last=True), "display_name")
     if student_ids is not None:
         students = students.filter(pk__in=student_ids)
     with transaction.atomic():

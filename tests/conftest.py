@@ -49,8 +49,8 @@ def personas(db: None) -> Personas:
     classroom = classroom_create(teacher=teacher, name="4학년 2반", grade=4, subject="수학")
     classroom_join(user=co_teacher, code=classroom.join_code)
     other_classroom = classroom_create(teacher=unrelated, name="4학년 3반", grade=4)
-    [card] = students_add(classroom=classroom, entries=[StudentEntry("이서연", "7")])
-    [outsider_card] = students_add(classroom=other_classroom, entries=[StudentEntry("정하은", "3")])
+    [card] = students_add(classroom=classroom, entries=[StudentEntry("이서연", 7)])
+    [outsider_card] = students_add(classroom=other_classroom, entries=[StudentEntry("정하은", 3)])
     return Personas(
         school=school,
         other_school=other_school,

@@ -9,7 +9,7 @@ from edu.accounts.models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "role", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff")
-    search_fields = ("username", "display_name", "student_number")
+    search_fields = ("username", "display_name")
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         (_("Baeum"), {"fields": ("role", "display_name", "student_number", "login_code_issued_at")}),

@@ -20,7 +20,7 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.TEACHER)
     display_name = models.CharField(_("display name"), max_length=40, blank=True)
-    student_number = models.CharField(_("student number"), max_length=16, blank=True)
+    student_number = models.PositiveIntegerField(_("student number"), null=True, blank=True)
     login_code_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     login_code_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -28,7 +28,7 @@ def login_code_issue(user: User) -> str:
     raise RuntimeError("could not issue a unique login code")
 
 
-def student_create(*, display_name: str, student_number: str = "") -> tuple[User, str]:
+def student_create(*, display_name: str, student_number: int | None = None) -> tuple[User, str]:
     """A student account with no email and no usable password; returns it with its login code."""
     user = User(
         username=f"s-{uuid.uuid4().hex[:12]}",

@@ -26,7 +26,7 @@ def test_teacher_bulk_creates_students_and_gets_working_cards(client, personas):
     assert {u.role for u in created} == {Role.STUDENT}
     assert {u.email for u in created} == {""}
     assert not any(u.has_usable_password() for u in created)
-    assert created.get(display_name="김민준").student_number == "1"
+    assert created.get(display_name="김민준").student_number == 1
     assert (
         Membership.objects.filter(classroom=personas.classroom, user__in=created, role=MemberRole.STUDENT).count() == 3
     )

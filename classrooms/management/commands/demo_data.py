@@ -104,7 +104,7 @@ class Command(BaseCommand):
         )
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"role": Role.STUDENT, "display_name": name, "student_number": str(number)},
+            defaults={"role": Role.STUDENT, "display_name": name, "student_number": number},
         )
         if created:
             user.set_unusable_password()
