@@ -99,3 +99,14 @@ class JoinClassForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("I understand that the old cards will stop working."), required=True)
+
+
+class StudentForm(forms.Form):
+    display_name = forms.CharField(label=_("Name"), max_length=MAX_NAME_LENGTH)
+    student_number = forms.IntegerField(label=_("Student number"), required=False, min_value=1, max_value=9999)
+
+    def clean_display_name(self) -> str:
+        name = " ".join(unicodedata.normalize("NFC", self.cleaned_data["display_name"]).split())
+        if not any(ch.isalpha() for ch in name) or any(unicodedata.category(ch).startswith("C") for ch in name):
+            raise forms.ValidationError(_("Enter a name with at least one letter."))
+        return name

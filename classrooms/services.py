@@ -124,3 +124,41 @@ def classroom_join(*, user: User, code: str) -> Classroom:
             SchoolMembership.objects.create(user=user, school=classroom.school)
         Membership.objects.create(classroom=classroom, user=user, role=role)
     return classroom
+
+
+def student_update(*, classroom: Classroom, student_id: int, display_name: str, student_number: int | None) -> User:
+    """Correct a student's name or number; names stay unique within the class."""
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(classroom=classroom, user_id=student_id, role=MemberRole.STUDENT)
+        .first()
+    )
+    if membership is None:
+        raise ClassroomError(_("This student is not in this class."))
+    clash = (
+        Membership.objects.filter(classroom=classroom, role=MemberRole.STUDENT, user__display_name=display_name)
+        .exclude(user_id=student_id)
+        .exists()
+    )
+    if clash:
+        raise ClassroomError(
+            _("Already in this class: %(names)s. Add a letter or number to tell them apart (e.g. 김민준B).")
+            % {"names": display_name}
+        )
+    student = membership.user
+    student.display_name, student.student_number = display_name, student_number
+    student.save(update_fields=["display_name", "student_number"])
+    return student
+
+
+def student_remove(*, classroom: Classroom, student_id: int) -> None:
+    """Take a student out of a class. A student left in no class is deactivated and their login
+    code voided, so a forgotten card cannot be used."""
+    with transaction.atomic():
+        deleted, _rows = Membership.objects.filter(
+            classroom=classroom, user_id=student_id, role=MemberRole.STUDENT
+        ).delete()
+        if not deleted:
+            raise ClassroomError(_("This student is not in this class."))
+        if not Membership.objects.filter(user_id=student_id).exists():
+            User.objects.filter(pk=student_id, role=Role.STUDENT).update(is_active=False, login_code_digest="")

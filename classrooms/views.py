@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,10 +13,18 @@ from django.views.decorators.http import require_http_methods
 
 from classrooms import cards as login_cards
 from classrooms.access import classroom_for_teacher, classroom_for_user, require_teacher, signed_in_user
-from classrooms.forms import ClassroomForm, ConfirmForm, JoinClassForm, StudentListForm
-from classrooms.models import MemberRole
+from classrooms.forms import ClassroomForm, ConfirmForm, JoinClassForm, StudentForm, StudentListForm
+from classrooms.models import Classroom, MemberRole, Membership
 from classrooms.selectors import classroom_roster
-from classrooms.services import ClassroomError, classroom_create, classroom_join, login_cards_reissue, students_add
+from classrooms.services import (
+    ClassroomError,
+    classroom_create,
+    classroom_join,
+    login_cards_reissue,
+    student_remove,
+    student_update,
+    students_add,
+)
 
 ROSTER_PAGE_SIZE = 50
 
@@ -73,6 +81,43 @@ def students_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
             return redirect("classrooms:cards", classroom_id=classroom.pk)
     status = 400 if form.errors else 200
     return render(request, "classrooms/students_form.html", {"classroom": classroom, "form": form}, status=status)
+
+
+def _student_membership(classroom_id: int, student_id: int, request: HttpRequest) -> tuple[Classroom, Membership]:
+    classroom = classroom_for_teacher(request.user, classroom_id)
+    membership = classroom_roster(classroom).filter(user_id=student_id, role=MemberRole.STUDENT).first()
+    if membership is None:
+        raise Http404
+    return classroom, membership
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def student_edit(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+    classroom, membership = _student_membership(classroom_id, student_id, request)
+    initial = {"display_name": membership.user.display_name, "student_number": membership.user.student_number}
+    form = StudentForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            student_update(classroom=classroom, student_id=student_id, **form.cleaned_data)
+        except ClassroomError as exc:
+            form.add_error("display_name", str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("classrooms:detail", classroom_id=classroom.pk)
+    context = {"classroom": classroom, "membership": membership, "form": form}
+    return render(request, "classrooms/student_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def student_delete(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+    classroom, membership = _student_membership(classroom_id, student_id, request)
+    if request.method == "POST":
+        student_remove(classroom=classroom, student_id=student_id)
+        messages.success(request, _("%(name)s was removed from the class.") % {"name": membership.user.display_name})
+        return redirect("classrooms:detail", classroom_id=classroom.pk)
+    return render(request, "classrooms/student_delete.html", {"classroom": classroom, "membership": membership})
 
 
 @login_required

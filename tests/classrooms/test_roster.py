@@ -146,3 +146,69 @@ def test_roster_page_query_count_does_not_grow_with_students(client, personas, d
         response = client.get(reverse("classrooms:detail", args=[personas.classroom.pk]))
     assert response.status_code == 200
     assert response.content.decode().count("<tr>") == 42  # header + 41 students
+
+
+def test_teacher_corrects_a_students_name_and_number(client, personas):
+    client.force_login(personas.teacher)
+    url = reverse("classrooms:student_edit", args=[personas.classroom.pk, personas.student.pk])
+    response = client.post(url, {"display_name": "  이서현 ", "student_number": "8"})
+    assert response.status_code == 302
+    personas.student.refresh_from_db()
+    assert (personas.student.display_name, personas.student.student_number) == ("이서현", 8)
+
+
+def test_renaming_to_a_classmates_name_is_refused(client, personas):
+    from classrooms.services import StudentEntry, students_add
+
+    students_add(classroom=personas.classroom, entries=[StudentEntry("박지호")])
+    client.force_login(personas.teacher)
+    use_english(client)
+    url = reverse("classrooms:student_edit", args=[personas.classroom.pk, personas.student.pk])
+    response = client.post(url, {"display_name": "박지호", "student_number": ""})
+    assert response.status_code == 400
+    assert "Already in this class: 박지호" in response.content.decode()
+    personas.student.refresh_from_db()
+    assert personas.student.display_name == "이서연"
+
+
+def test_removing_a_student_asks_first_then_voids_their_card(client, personas):
+    client.force_login(personas.teacher)
+    url = reverse("classrooms:student_delete", args=[personas.classroom.pk, personas.student.pk])
+    assert client.get(url).status_code == 200
+    assert Membership.objects.filter(classroom=personas.classroom, user=personas.student).exists()
+    assert client.post(url).status_code == 302
+    assert not Membership.objects.filter(classroom=personas.classroom, user=personas.student).exists()
+    personas.student.refresh_from_db()
+    assert personas.student.is_active is False
+    student = type(client)()
+    assert student.post(reverse("accounts:code_login"), {"code": personas.student_code}).status_code == 400
+
+
+def test_removing_a_student_who_has_another_class_keeps_the_account(client, personas):
+    from classrooms.services import classroom_join
+
+    classroom_join(user=personas.student, code=personas.other_classroom.join_code)
+    client.force_login(personas.teacher)
+    client.post(reverse("classrooms:student_delete", args=[personas.classroom.pk, personas.student.pk]))
+    personas.student.refresh_from_db()
+    assert personas.student.is_active is True
+
+
+@pytest.mark.parametrize("page", ["classrooms:student_edit", "classrooms:student_delete"])
+@pytest.mark.parametrize(
+    ("persona", "expected"), [("co_teacher", 200), ("unrelated_teacher", 404), ("student", 404), ("outsider", 404)]
+)
+def test_student_pages_access(client, personas, page, persona, expected):
+    client.force_login(getattr(personas, persona))
+    assert client.get(reverse(page, args=[personas.classroom.pk, personas.student.pk])).status_code == expected
+    if persona != "co_teacher":
+        assert client.post(reverse(page, args=[personas.classroom.pk, personas.student.pk])).status_code == expected
+    assert Membership.objects.filter(classroom=personas.classroom, user=personas.student).exists()
+
+
+def test_a_teacher_cannot_edit_a_student_of_another_class_through_their_own(client, personas):
+    client.force_login(personas.teacher)
+    url = reverse("classrooms:student_edit", args=[personas.classroom.pk, personas.outsider.pk])
+    assert client.post(url, {"display_name": "해킹"}).status_code == 404
+    personas.outsider.refresh_from_db()
+    assert personas.outsider.display_name == "정하은"
