@@ -79,6 +79,18 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+def stop_process(process, timeout: float = 20) -> None:  # type: ignore[no-untyped-def]
+    """Terminate a child process we started, killing it if it does not exit in time."""
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def use_english(client) -> None:  # type: ignore[no-untyped-def]
     """What the language switcher does: the language cookie (the browser's Accept-Language is ignored)."""
     from django.conf import settings

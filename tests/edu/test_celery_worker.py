@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from edu.health import ping
+from tests.conftest import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,11 +44,7 @@ def worker():
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
 
 
 def test_worker_round_trips_a_task(worker):
