@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses.api import api_router
 from edu import health, views
 
 urlpatterns = [
@@ -23,5 +24,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves the content tree under /pages/ (the curriculum library lives there).
-urlpatterns += [path("pages/", include(wagtail_urls))]
+# The curriculum library: our views first, then Wagtail serves the page tree under /library/.
+urlpatterns += [
+    path("library/", include("courses.urls")),
+    path("api/v2/", api_router.urls),
+    path("library/", include(wagtail_urls)),
+]

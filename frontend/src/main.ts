@@ -2,6 +2,7 @@
 // manifest, so `{% vite_asset "src/main.ts" %}` adds the <link> tag too.
 import "./styles/app.css";
 import { mountCodeLogin } from "./pages/code-login";
+import { mountLesson } from "./pages/lesson";
 import { mountLiveCheck } from "./pages/live-check";
 import { mountPrintButtons } from "./pages/print";
 
@@ -12,6 +13,9 @@ function boot(): void {
 
   const codeLogin = document.querySelector<HTMLFormElement>("form[data-code-login]");
   if (codeLogin) mountCodeLogin(codeLogin);
+
+  const lesson = document.querySelector<HTMLElement>("article[data-lesson]");
+  if (lesson) mountLesson(lesson);
 
   mountPrintButtons(document);
 }

@@ -85,6 +85,12 @@ class Command(BaseCommand):
                     student = self._student(classroom, index, number, school)
                     if number <= 2:
                         printed.append((str(classroom), student.display_name, demo_code(student.username)))
+        from courses.demo_library import load as load_library
+        from courses.services import teacher_folder_ensure
+
+        load_library(log=lambda message: self.stdout.write("  " + message))
+        for staff in teachers.values():
+            teacher_folder_ensure(staff)
         self._print(admin, teachers, printed)
 
     def _staff(self, username: str, name: str, role: str, school: School, superuser: bool = False) -> User:

@@ -1,0 +1,153 @@
+"""Server-side answer checking for lesson activities. Pure functions: a block's value and a
+student's answer in, a verdict out. Nothing here touches the database."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+MAX_TEXT_ANSWER = 5000
+
+
+class AnswerError(ValueError):
+    """The answer does not fit the activity (wrong shape or out of range); the message says how."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    correct: bool | None  # None: not auto-checked (poll, open response)
+    score: Decimal
+    max_score: Decimal
+    stored: Any  # the normalised answer we keep
+    reveal: dict[str, Any] = field(default_factory=dict)  # shown only after answering
+
+
+def normalise_text(text: str, *, case_sensitive: bool = False) -> str:
+    """Korean-friendly comparison form: NFKC (full-width → half-width), spaces collapsed."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = " ".join(folded.split())
+    return folded if case_sensitive else folded.casefold()
+
+
+def _compact(text: str) -> str:
+    return text.replace(" ", "")
+
+
+_NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+)(?:\s*/\s*(\d+))?$")
+
+
+def parse_number(text: str, unit: str = "") -> Decimal:
+    value = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "")
+    if unit and value.endswith(unicodedata.normalize("NFKC", unit)):
+        value = value[: -len(unit)].strip()
+    match = _NUMBER.match(value)
+    if not match:
+        raise AnswerError(_("Enter a number, for example 12, 0.75 or 3/4."))
+    sign, number, denominator = match.groups()
+    try:
+        amount = Decimal(number)
+        if denominator is not None:
+            if int(denominator) == 0:
+                raise AnswerError(_("A fraction cannot have 0 as its denominator."))
+            fraction = Fraction(amount) / int(denominator)
+            amount = Decimal(fraction.numerator) / Decimal(fraction.denominator)
+    except InvalidOperation:
+        raise AnswerError(_("Enter a number, for example 12, 0.75 or 3/4.")) from None
+    return -amount if sign == "-" else amount
+
+
+def _points(value: Any) -> Decimal:
+    return Decimal(value.get("points") or 0)
+
+
+def _text_answer(answer: Any) -> str:
+    if not isinstance(answer, str) or not answer.strip():
+        raise AnswerError(_("Write an answer first."))
+    if len(answer) > MAX_TEXT_ANSWER:
+        raise AnswerError(_("Answers are limited to %(max)d characters.") % {"max": MAX_TEXT_ANSWER})
+    return answer.strip()
+
+
+def check(kind: str, value: Any, answer: Any) -> Verdict:
+    checker = _CHECKERS.get(kind)
+    if checker is None:
+        raise AnswerError(_("This part of the lesson is not a question."))
+    return checker(value, answer)
+
+
+def _multiple_choice(value: Any, answer: Any) -> Verdict:
+    choices = list(value["choices"])
+    picked = answer if isinstance(answer, list) else [answer]
+    if not picked or not all(isinstance(i, int) and not isinstance(i, bool) for i in picked):
+        raise AnswerError(_("Choose an answer."))
+    if any(i < 0 or i >= len(choices) for i in picked):
+        raise AnswerError(_("That choice does not exist."))
+    chosen = sorted(set(picked))
+    if not value["multiple"] and len(chosen) > 1:
+        raise AnswerError(_("Choose only one answer."))
+    right = [i for i, choice in enumerate(choices) if choice["correct"]]
+    correct = chosen == right
+    return Verdict(correct, _points(value) if correct else Decimal(0), _points(value), chosen, {"correct": right})
+
+
+def _true_false(value: Any, answer: Any) -> Verdict:
+    if not isinstance(answer, bool):
+        raise AnswerError(_("Choose true or false."))
+    correct = answer == bool(value["answer"])
+    return Verdict(
+        correct, _points(value) if correct else Decimal(0), _points(value), answer, {"correct": bool(value["answer"])}
+    )
+
+
+def _short_answer(value: Any, answer: Any) -> Verdict:
+    text = _text_answer(answer)
+    sensitive = bool(value.get("case_sensitive"))
+    given = normalise_text(text, case_sensitive=sensitive)
+    accepted = [normalise_text(str(a), case_sensitive=sensitive) for a in value["accepted_answers"]]
+    correct = given in accepted or _compact(given) in {_compact(a) for a in accepted}
+    return Verdict(
+        correct,
+        _points(value) if correct else Decimal(0),
+        _points(value),
+        text,
+        {"correct": [str(a) for a in value["accepted_answers"]]},
+    )
+
+
+def _numeric(value: Any, answer: Any) -> Verdict:
+    unit = value.get("unit") or ""
+    if isinstance(answer, bool) or not isinstance(answer, (str, int, float)):
+        raise AnswerError(_("Enter a number, for example 12, 0.75 or 3/4."))
+    number = parse_number(str(answer), unit)
+    expected = Decimal(value["answer"])
+    tolerance = Decimal(value.get("tolerance") or 0)
+    correct = abs(number - expected) <= tolerance
+    shown = f"{expected.normalize():f}" + (f" {unit}" if unit else "")
+    return Verdict(correct, _points(value) if correct else Decimal(0), _points(value), str(number), {"correct": shown})
+
+
+def _poll(value: Any, answer: Any) -> Verdict:
+    options = list(value["options"])
+    if not isinstance(answer, int) or isinstance(answer, bool) or not 0 <= answer < len(options):
+        raise AnswerError(_("Choose one of the options."))
+    return Verdict(None, Decimal(0), Decimal(0), answer)
+
+
+def _open_response(value: Any, answer: Any) -> Verdict:
+    return Verdict(None, Decimal(0), _points(value), _text_answer(answer))
+
+
+_CHECKERS = {
+    "multiple_choice": _multiple_choice,
+    "true_false": _true_false,
+    "short_answer": _short_answer,
+    "numeric": _numeric,
+    "poll": _poll,
+    "open_response": _open_response,
+}

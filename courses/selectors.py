@@ -1,0 +1,85 @@
+"""Reads of the library: browsing, search, a user's answers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from classrooms.access import AnyUser
+from courses import standard_codes
+from courses.answers import LessonAnswer
+from courses.curriculum import AchievementStandard
+from courses.pages import CoursePage, LessonPage, LibraryIndexPage
+from edu.accounts.models import User
+
+LEVELS = [("elementary", range(1, 7)), ("middle", range(7, 10)), ("high", range(10, 13))]
+
+
+def courses_by_level(library: LibraryIndexPage) -> list[tuple[str, list[CoursePage]]]:
+    courses = CoursePage.objects.child_of(library).live().order_by("grade", "subject_name")
+    grouped: dict[str, list[CoursePage]] = defaultdict(list)
+    for course in courses:
+        for level, grades in LEVELS:
+            if course.grade in grades:
+                grouped[level].append(course)
+    return [(level, grouped[level]) for level, _grades in LEVELS if grouped[level]]
+
+
+def library_lessons() -> QuerySet[LessonPage]:
+    return LessonPage.objects.live().filter(workspace_teacher__isnull=True)
+
+
+def lessons_search(
+    query: str = "", *, grade: int | None = None, subject: str = "", standard: AchievementStandard | None = None
+) -> QuerySet[LessonPage]:
+    """Library lessons matching a Korean query (substring, so "분수" finds "분수의 덧셈"), a
+    standard code ("[4수01-05]" or "4수01") and the filters."""
+    lessons = library_lessons()
+    query = " ".join(query.split())
+    if query:
+        condition = Q(search_text__icontains=query)
+        if standard_codes.looks_like_code(query):
+            key = standard_codes.normalise(query)
+            condition |= Q(standard_links__standard__key__startswith=key)
+        lessons = lessons.filter(condition)
+    if grade:
+        lessons = lessons.filter(grade=grade)
+    if subject:
+        lessons = lessons.filter(subject_name=subject)
+    if standard is not None:
+        lessons = lessons.filter(standard_links__standard=standard)
+    return lessons.distinct().order_by("grade", "subject_name", "path")
+
+
+def standards_search(query: str, *, limit: int = 20) -> QuerySet[AchievementStandard]:
+    query = " ".join(query.split())
+    if not query:
+        return AchievementStandard.objects.none()
+    condition = Q(content__icontains=query)
+    if standard_codes.looks_like_code(query):
+        condition |= Q(key__startswith=standard_codes.normalise(query))
+    return AchievementStandard.objects.filter(condition).select_related("subject", "area")[:limit]
+
+
+def subjects_in_library() -> list[str]:
+    return sorted(set(library_lessons().exclude(subject_name="").values_list("subject_name", flat=True)))
+
+
+def lessons_for_standard(standard: AchievementStandard) -> QuerySet[LessonPage]:
+    return library_lessons().filter(standard_links__standard=standard).distinct().order_by("grade", "path")
+
+
+def answers_for(user: AnyUser, lesson: LessonPage) -> dict[str, Any]:
+    if not isinstance(user, User):
+        return {}
+    return {answer.block_id: answer for answer in LessonAnswer.objects.filter(user=user, lesson=lesson)}
+
+
+def my_lessons(user: User) -> QuerySet[LessonPage]:
+    return (
+        LessonPage.objects.filter(workspace_teacher=user)
+        .select_related("source_lesson")
+        .order_by("-latest_revision_created_at")
+    )

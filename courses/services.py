@@ -1,0 +1,167 @@
+"""Named operations on the library: setting it up, teachers' folders, copying lessons (교사 재구성)
+and answering activities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+
+from courses import checking
+from courses.answers import LessonAnswer
+from courses.blocks import ACTIVITY_TYPES
+from courses.pages import LessonPage, LibraryIndexPage, TeacherLessonsPage, TeachersIndexPage
+from edu.accounts.models import User
+
+TEACHERS_GROUP = "Teachers"
+
+
+class LessonError(Exception):
+    """A rule of the library was broken; the message is for the user (translated)."""
+
+
+def library_root_ensure() -> LibraryIndexPage:
+    """The library index under Wagtail's root, served as the default site's home (/library/)."""
+    library = LibraryIndexPage.objects.first()
+    if library is None:
+        root = Page.get_first_root_node()
+        library = LibraryIndexPage(title="교육과정 라이브러리", slug="library", intro="")
+        root.add_child(instance=library)
+        library.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=library, is_default_site=True, site_name="Baeum")
+    elif site.root_page_id != library.pk:
+        site.root_page = library
+        site.save()
+    if not TeachersIndexPage.objects.exists():
+        teachers = TeachersIndexPage(title="선생님 수업", slug="teachers", live=True)
+        library.add_child(instance=teachers)
+    return library
+
+
+def teachers_group_ensure() -> Group:
+    """What every teacher may do in the admin: open it, choose standards and images."""
+    group, _created = Group.objects.get_or_create(name=TEACHERS_GROUP)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
+        Permission.objects.get(content_type__app_label="courses", codename="view_achievementstandard"),
+    )
+    root_collection = Collection.get_first_root_node()
+    for codename in ("add_image", "choose_image"):
+        GroupCollectionPermission.objects.get_or_create(
+            group=group,
+            collection=root_collection,
+            permission=Permission.objects.get(content_type__app_label="wagtailimages", codename=codename),
+        )
+    return group
+
+
+def teacher_folder_ensure(teacher: User) -> TeacherLessonsPage:
+    """The teacher's "my lessons" folder, and a group that may add, edit and publish only there."""
+    if not teacher.is_teacher:
+        raise LessonError(_("Only teachers have their own lessons."))
+    folder = TeacherLessonsPage.objects.filter(teacher=teacher).first()
+    with transaction.atomic():
+        if folder is None:
+            parent = TeachersIndexPage.objects.first()
+            if parent is None:
+                library_root_ensure()
+                parent = TeachersIndexPage.objects.get()
+            folder = TeacherLessonsPage(
+                title=_("%(name)s's lessons") % {"name": teacher.get_full_name()},
+                slug=f"t{teacher.pk}",
+                teacher=teacher,
+                owner=teacher,
+                live=True,
+            )
+            parent.add_child(instance=folder)
+        own, _created = Group.objects.get_or_create(name=f"Teacher {teacher.pk} lessons")
+        for codename in ("add_page", "change_page", "publish_page"):
+            GroupPagePermission.objects.get_or_create(
+                group=own,
+                page=folder,
+                permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+            )
+        teacher.groups.add(own, teachers_group_ensure())
+    return folder
+
+
+def _free_slug(parent: Page, base: str) -> str:
+    base = slugify(base, allow_unicode=True)[:60] or "lesson"
+    taken = set(parent.get_children().values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def lesson_copy(*, lesson: LessonPage, teacher: User) -> LessonPage:
+    """Copy a lesson into the teacher's own lessons as a draft that remembers its source."""
+    folder = teacher_folder_ensure(teacher)
+    with transaction.atomic():
+        copy = lesson.copy(
+            to=folder,
+            update_attrs={
+                "slug": _free_slug(folder, lesson.slug),
+                "source_lesson": lesson,
+                "owner": teacher,
+                "live": False,
+                "workspace_teacher": teacher,
+            },
+            keep_live=False,
+            user=teacher,
+            copy_revisions=False,
+            log_action="wagtail.copy",
+        )
+        copy = copy.specific
+        copy.save_revision(user=teacher, log_action=False)
+    return copy
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    answer: LessonAnswer
+    verdict: checking.Verdict
+
+
+def answer_submit(*, user: User, lesson: LessonPage, block_id: str, answer: Any) -> AnswerResult:
+    """Check an answer on the server and keep the latest one (one row per student and activity)."""
+    block = lesson.activity(block_id) if isinstance(block_id, str) else None
+    if block is None or block.block_type not in ACTIVITY_TYPES:
+        raise LessonError(_("This question is not part of the lesson."))
+    verdict = checking.check(block.block_type, block.value, answer)
+    with transaction.atomic():
+        stored, created = LessonAnswer.objects.select_for_update().get_or_create(
+            user=user,
+            lesson=lesson,
+            block_id=block_id,
+            defaults={
+                "kind": block.block_type,
+                "answer": verdict.stored,
+                "correct": verdict.correct,
+                "score": verdict.score,
+                "max_score": verdict.max_score,
+            },
+        )
+        if not created:
+            stored.answer, stored.correct = verdict.stored, verdict.correct
+            stored.score, stored.max_score = verdict.score, verdict.max_score
+            stored.attempts += 1
+            stored.save()
+    return AnswerResult(stored, verdict)
+
+
+def progress_of(answers: dict[str, LessonAnswer], lesson: LessonPage) -> dict[str, Decimal | int]:
+    activities = lesson.activities()
+    return {
+        "answered": sum(1 for block in activities if block.id in answers),
+        "total": len(activities),
+        "score": sum((answer.score for answer in answers.values()), Decimal(0)),
+    }
