@@ -9,11 +9,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/vite.config.ts frontend/package-lock.json
 
-.PHONY: help run test lint format setup setup-dev frontend messages browser check-deploy clean
+.PHONY: help run test bench lint format setup setup-dev frontend messages browser check-deploy clean
 
 help:
 	@echo "make run     set up and serve Baeum on http://$(HOST):$(PORT)/ with demo data"
 	@echo "make test    set up and run every check (ruff, mypy, pytest incl. browser journeys, Vitest)"
+	@echo "make bench   run the benchmarks in tests/bench/ (figures and ratios, not pass/fail)"
 	@echo "make lint    ruff + mypy + tsc      make format   ruff format + fixes"
 
 $(VENV)/.runtime: requirements.txt
@@ -65,6 +66,10 @@ test: setup-dev
 	cd frontend && npm run --silent typecheck && npm test --silent
 	$(PY) manage.py collectstatic --noinput --verbosity=0
 	$(VENV)/bin/pytest
+
+# Benchmarks print figures and ratios to a baseline measured in the same run; never part of `make test`.
+bench: setup-dev
+	$(PY) tests/bench/render_lesson.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

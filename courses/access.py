@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from classrooms.access import AnyUser
-from classrooms.models import MemberRole, Membership
+from classrooms.models import MemberRole, Membership, SchoolMembership
 from courses.pages import LessonPage, TeacherLessonsPage
 from edu.accounts.models import User
 
@@ -15,12 +15,14 @@ def lesson_visible_to(user: AnyUser, lesson: LessonPage) -> bool:
     if not lesson.live:
         return False
     owner_id = lesson.workspace_teacher_id
-    if owner_id is None:
-        return True
+    if owner_id is None and lesson.shared_school_id is None:
+        return True  # the public library
     if not isinstance(user, User):
         return False
-    if user.pk == owner_id:
-        return True
+    if lesson.shared_school_id is not None:
+        return SchoolMembership.objects.filter(user=user, school_id=lesson.shared_school_id).exists()
+    if owner_id is None or user.pk == owner_id:
+        return owner_id is not None
     taught = Membership.objects.filter(user_id=owner_id, role=MemberRole.TEACHER).values("classroom_id")
     return Membership.objects.filter(user=user, classroom_id__in=taught).exists()
 

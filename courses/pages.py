@@ -29,7 +29,7 @@ class LibraryIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["courses.CoursePage", "courses.TeachersIndexPage"]
+    subpage_types = ["courses.CoursePage", "courses.TeachersIndexPage", "courses.SchoolLibraryPage"]
     max_count = 1
 
     class Meta:
@@ -117,6 +117,35 @@ class TeacherLessonsPage(Page):
         raise Http404  # the teacher's list lives in "my lessons" (courses:my_lessons)
 
 
+class SchoolLibraryPage(Page):
+    """A school's shared lessons. Teachers submit lessons here; a school reviewer approves them
+    (Wagtail workflow) before they are published to the school's teachers and students."""
+
+    school = models.OneToOneField(
+        "classrooms.School", on_delete=models.PROTECT, related_name="library_page", verbose_name=_("school")
+    )
+
+    content_panels = Page.content_panels
+    parent_page_types = ["courses.LibraryIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("school library")
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from classrooms.selectors import school_for_user
+
+        school = school_for_user(request.user) if request.user.is_authenticated else None
+        if school is None or school.pk != self.school_id:
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = LessonPage.objects.child_of(self).live().order_by("title")
+        return context
+
+
 @dataclass
 class Slide:
     title: str
@@ -145,6 +174,9 @@ class LessonPage(Page):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    shared_school = models.ForeignKey(
+        "classrooms.School", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
     search_text = models.TextField(blank=True, editable=False)
 
     content_panels = [
@@ -154,7 +186,7 @@ class LessonPage(Page):
         InlinePanel("standard_links", label=_("Achievement standards"), heading=_("Achievement standards")),
         FieldPanel("body"),
     ]
-    parent_page_types = ["courses.UnitPage", "courses.TeacherLessonsPage"]
+    parent_page_types = ["courses.UnitPage", "courses.TeacherLessonsPage", "courses.SchoolLibraryPage"]
     subpage_types: list[str] = []
 
     api_fields = [
@@ -180,10 +212,9 @@ class LessonPage(Page):
         if not self.path:
             return
         parent = Page.objects.filter(path=self.path[: -self.steplen]).specific().first()
-        if isinstance(parent, TeacherLessonsPage):
-            self.workspace_teacher_id = parent.teacher_id
-        else:
-            self.workspace_teacher_id = None
+        self.workspace_teacher_id = parent.teacher_id if isinstance(parent, TeacherLessonsPage) else None
+        self.shared_school_id = parent.school_id if isinstance(parent, SchoolLibraryPage) else None
+        if self.workspace_teacher_id is None and self.shared_school_id is None:
             course = CoursePage.objects.ancestor_of(self).first()
             if course is not None:
                 self.grade = self.grade or course.grade

@@ -28,7 +28,7 @@ def courses_by_level(library: LibraryIndexPage) -> list[tuple[str, list[CoursePa
 
 
 def library_lessons() -> QuerySet[LessonPage]:
-    return LessonPage.objects.live().filter(workspace_teacher__isnull=True)
+    return LessonPage.objects.live().filter(workspace_teacher__isnull=True, shared_school__isnull=True)
 
 
 def lessons_search(

@@ -11,13 +11,25 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
+from classrooms.models import School
+from classrooms.selectors import school_for_user
 from courses import checking
 from courses.answers import LessonAnswer
 from courses.blocks import ACTIVITY_TYPES
-from courses.pages import LessonPage, LibraryIndexPage, TeacherLessonsPage, TeachersIndexPage
-from edu.accounts.models import User
+from courses.pages import LessonPage, LibraryIndexPage, SchoolLibraryPage, TeacherLessonsPage, TeachersIndexPage
+from edu.accounts.models import Role, User
 
 TEACHERS_GROUP = "Teachers"
 
@@ -90,7 +102,81 @@ def teacher_folder_ensure(teacher: User) -> TeacherLessonsPage:
                 permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
             )
         teacher.groups.add(own, teachers_group_ensure())
+        school = school_for_user(teacher)
+        if school is not None:
+            school_library_ensure(school)
+            teacher.groups.add(Group.objects.get(name=_school_group(school, "teachers")))
+            if teacher.role == Role.SCHOOL_ADMIN:
+                teacher.groups.add(Group.objects.get(name=_school_group(school, "reviewers")))
     return folder
+
+
+def _page_permission(codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+
+
+def _school_group(school: School, kind: str) -> str:
+    return f"School {school.pk} {kind}"
+
+
+def school_library_ensure(school: School) -> SchoolLibraryPage:
+    """The school's shared library with its review workflow: teachers may add lessons and submit
+    them for review; the school's reviewers (school admins) approve and publish."""
+    page = SchoolLibraryPage.objects.filter(school=school).first()
+    with transaction.atomic():
+        if page is None:
+            library = library_root_ensure()
+            page = SchoolLibraryPage(
+                title=_("%(school)s shared lessons") % {"school": school.name},
+                slug=f"school-{school.pk}",
+                school=school,
+                live=True,
+            )
+            library.add_child(instance=page)
+        teachers, _created = Group.objects.get_or_create(name=_school_group(school, "teachers"))
+        reviewers, _created = Group.objects.get_or_create(name=_school_group(school, "reviewers"))
+        for group, codenames in ((teachers, ["add_page"]), (reviewers, ["add_page", "change_page", "publish_page"])):
+            for codename in codenames:
+                GroupPagePermission.objects.get_or_create(group=group, page=page, permission=_page_permission(codename))
+        reviewers.permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+        workflow, created = Workflow.objects.get_or_create(name=f"School {school.pk} review")
+        if created:
+            task = GroupApprovalTask.objects.create(name=f"School {school.pk} reviewers")
+            task.groups.set([reviewers])
+            WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+    return page
+
+
+def lesson_share(*, lesson: LessonPage, teacher: User) -> LessonPage:
+    """Submit a copy of the teacher's own lesson to the school's shared library for review."""
+    school = school_for_user(teacher)
+    if school is None:
+        raise LessonError(_("Your account is not linked to a school yet. Ask your school admin."))
+    if lesson.workspace_teacher_id != teacher.pk:
+        raise LessonError(_("You can share only your own lessons."))
+    page = school_library_ensure(school)
+    with transaction.atomic():
+        shared = lesson.copy(
+            to=page,
+            update_attrs={
+                "slug": _free_slug(page, lesson.slug),
+                "source_lesson": lesson,
+                "owner": teacher,
+                "live": False,
+            },
+            keep_live=False,
+            user=teacher,
+            copy_revisions=False,
+        ).specific
+        shared.save_revision(user=teacher, log_action=False)
+        workflow = shared.get_workflow()
+        if workflow is None:
+            raise LessonError(_("The school library has no review workflow."))
+        workflow.start(shared, teacher)
+    return shared
 
 
 def _free_slug(parent: Page, base: str) -> str:
@@ -113,7 +199,6 @@ def lesson_copy(*, lesson: LessonPage, teacher: User) -> LessonPage:
                 "source_lesson": lesson,
                 "owner": teacher,
                 "live": False,
-                "workspace_teacher": teacher,
             },
             keep_live=False,
             user=teacher,

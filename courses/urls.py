@@ -10,5 +10,6 @@ urlpatterns = [
     path("mine/", views.my_lessons, name="my_lessons"),
     path("about-the-data/", views.about_data, name="about_data"),
     path("lessons/<int:lesson_id>/copy/", views.copy, name="copy"),
+    path("lessons/<int:lesson_id>/share/", views.share, name="share"),
     path("lessons/<int:lesson_id>/answers/", views.answer, name="answer"),
 ]

@@ -21,7 +21,8 @@ from courses import selectors
 from courses.access import lesson_for_copy, lesson_for_user
 from courses.checking import AnswerError
 from courses.curriculum import AchievementStandard
-from courses.services import LessonError, answer_submit, lesson_copy, teacher_folder_ensure
+from courses.pages import LessonPage
+from courses.services import LessonError, answer_submit, lesson_copy, lesson_share, teacher_folder_ensure
 from edu.accounts.models import User
 
 PAGE_SIZE = 20
@@ -80,6 +81,22 @@ def copy(request: HttpRequest, lesson_id: int) -> HttpResponse:
     adapted = lesson_copy(lesson=lesson, teacher=teacher)
     messages.success(request, _("Copied to your lessons. Adapt it for your class, then publish."))
     return redirect("wagtailadmin_pages:edit", adapted.pk)
+
+
+@login_required
+@require_POST
+def share(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    teacher = require_teacher(request.user)
+    lesson = get_object_or_404(LessonPage, pk=lesson_id, workspace_teacher=teacher)
+    try:
+        lesson_share(lesson=lesson, teacher=teacher)
+    except LessonError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Sent to your school's library. A reviewer will approve it before it is published.")
+        )
+    return redirect("courses:my_lessons")
 
 
 def _json_error(status: int, code: str, message: str) -> JsonResponse:

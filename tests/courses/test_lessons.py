@@ -7,6 +7,7 @@ from wagtail.models import Page
 
 from courses.answers import LessonAnswer
 from courses.pages import LessonPage
+from courses.selectors import lessons_search
 from courses.services import lesson_copy, teacher_folder_ensure
 from tests.conftest import use_english
 from tests.courses.conftest import make_lesson
@@ -193,3 +194,46 @@ def test_page_tree_rules(library):
     assert LessonPage.can_create_at(library.unit) and not LessonPage.can_create_at(library.course)
     assert UnitPage.can_create_at(library.course) and not CoursePage.can_create_at(library.unit)
     assert not LessonPage.can_create_at(Page.get_first_root_node())
+
+
+def test_sharing_with_the_school_goes_through_review(client, library, personas):
+    from wagtail.models import WorkflowState
+
+    from courses.pages import SchoolLibraryPage
+    from edu.accounts.models import Role
+
+    adapted = lesson_copy(lesson=library.lesson, teacher=personas.teacher)
+    adapted.save_revision(user=personas.teacher).publish()
+    client.force_login(personas.teacher)
+    response = client.post(reverse("courses:share", args=[adapted.pk]))
+    assert response.status_code == 302
+    shared = LessonPage.objects.get(shared_school=personas.school)
+    assert not shared.live and shared.source_lesson_id == adapted.pk
+    assert isinstance(shared.get_parent().specific, SchoolLibraryPage)
+    state = WorkflowState.objects.get(object_id=str(shared.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert not shared.permissions_for_user(personas.teacher).can_publish()
+
+    reviewer = personas.unrelated_teacher
+    reviewer.role = Role.SCHOOL_ADMIN
+    reviewer.save()
+    teacher_folder_ensure(reviewer)
+    task_state = state.current_task_state
+    assert task_state.task.specific.user_can_access_editor(shared, reviewer)
+    task_state.task.specific.on_action(task_state, reviewer, "approve")
+    shared.refresh_from_db()
+    assert shared.live
+    assert client.get(shared.url).status_code == 200  # a teacher of the school
+    client.force_login(personas.outsider)  # a student of the same school
+    assert client.get(shared.url).status_code == 200
+    from tests.conftest import make_teacher
+
+    client.force_login(make_teacher("foreign", personas.other_school))
+    assert client.get(shared.url).status_code == 404
+    assert shared.pk not in {lesson.pk for lesson in lessons_search("분수")}  # not in the public library
+
+
+def test_only_own_lessons_can_be_shared(client, library, personas):
+    client.force_login(personas.teacher)
+    assert client.post(reverse("courses:share", args=[library.lesson.pk])).status_code == 404
+    assert not LessonPage.objects.filter(shared_school__isnull=False).exists()
