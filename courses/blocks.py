@@ -86,7 +86,7 @@ class SlideBreakBlock(blocks.StructBlock):
     title = blocks.CharBlock(required=False, max_length=120, label=_("Next slide title"))
 
     class Meta:
-        icon = "horizontalrule"
+        icon = "minus"
         label = _("Slide break")
         template = "courses/blocks/slide_break.html"
 
@@ -142,7 +142,7 @@ class ImageBlock(blocks.StructBlock):
 
 def _standards() -> blocks.ListBlock:
     return blocks.ListBlock(
-        SnippetChooserBlock("courses.AchievementStandard"), required=False, label=_("Achievement standards")
+        SnippetChooserBlock("courses.AchievementStandard"), default=[], required=False, label=_("Achievement standards")
     )
 
 

@@ -53,14 +53,19 @@ def lessons_search(
     return lessons.distinct().order_by("grade", "subject_name", "path")
 
 
-def standards_search(query: str, *, limit: int = 20) -> QuerySet[AchievementStandard]:
+def standards_matching(query: str) -> Q:
+    """Korean-friendly match: a substring of the text, or a (partial) code such as "4수01"."""
     query = " ".join(query.split())
-    if not query:
-        return AchievementStandard.objects.none()
-    condition = Q(content__icontains=query)
+    condition = Q(content__icontains=query) | Q(subject__name__icontains=query) | Q(area__name__icontains=query)
     if standard_codes.looks_like_code(query):
         condition |= Q(key__startswith=standard_codes.normalise(query))
-    return AchievementStandard.objects.filter(condition).select_related("subject", "area")[:limit]
+    return condition
+
+
+def standards_search(query: str, *, limit: int = 20) -> QuerySet[AchievementStandard]:
+    if not query.strip():
+        return AchievementStandard.objects.none()
+    return AchievementStandard.objects.filter(standards_matching(query)).select_related("subject", "area")[:limit]
 
 
 def subjects_in_library() -> list[str]:

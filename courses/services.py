@@ -52,6 +52,10 @@ def library_root_ensure() -> LibraryIndexPage:
     elif site.root_page_id != library.pk:
         site.root_page = library
         site.save()
+    # Wagtail's default "Moderators approval" workflow sits on the tree root and would ask every
+    # teacher to submit their own lessons for moderation. Review applies where we assign it: the
+    # school libraries (school_library_ensure). Official library editors publish directly.
+    WorkflowPage.objects.filter(page__depth=1).delete()
     if not TeachersIndexPage.objects.exists():
         teachers = TeachersIndexPage(title="선생님 수업", slug="teachers", live=True)
         library.add_child(instance=teachers)

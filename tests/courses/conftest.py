@@ -151,3 +151,12 @@ def library(db, tmp_path) -> Library:
     standard = AchievementStandard.objects.get(code="[4수01-10]")
     lesson = make_lesson(unit, "분수란 무엇일까요?", standard)
     return Library(course=course, unit=unit, lesson=lesson, standard=standard)
+
+
+@pytest.fixture
+def in_english():
+    """Messages in English for assertions (Korean is the default language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -4,6 +4,8 @@ import pytest
 
 from courses.checking import AnswerError, check, normalise_text, parse_number
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 NUMERIC = {"answer": Decimal("0.75"), "tolerance": Decimal("0"), "unit": "", "points": 2}
 
 
@@ -68,3 +70,10 @@ def test_true_false_poll_open():
         check("open_response", {"points": 3}, "x" * 5001)
     with pytest.raises(AnswerError):
         check("text", {}, "x")
+
+
+def test_messages_are_korean_by_default():
+    from django.utils import translation
+
+    with translation.override("ko"), pytest.raises(AnswerError, match="숫자를 입력하세요"):
+        check("numeric", NUMERIC, "abc")

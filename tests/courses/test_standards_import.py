@@ -12,7 +12,7 @@ from tests.courses.conftest import CSV_ROWS, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "courses" / "fixtures" / "k-curriculum-2022" / "standards_core.csv"
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def test_the_core_file_imports_every_row_and_again_changes_nothing():
