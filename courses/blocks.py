@@ -24,6 +24,28 @@ _FORBIDDEN_LATEX = re.compile(r"\\(href|url|includegraphics|input|include|def|ne
 ACTIVITY_TYPES = ("multiple_choice", "true_false", "short_answer", "numeric", "poll", "open_response")
 
 
+RICH_TEXT_FIELDS = {"prompt", "explanation", "sample_answer", "text"}
+
+
+def clean_rich_text(html: str, features: list[str] | None = None) -> str:
+    """Whitelist HTML the way Wagtail's editor does (for content that did not come through it)."""
+    from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+
+    return str(EditorHTMLConverter(features=features or TEXT_FEATURES).whitelister.clean(html))
+
+
+def clean_raw_block(kind: str, value: Any) -> Any:
+    """Sanitise the rich-text parts of one raw stream block (imports, demo content)."""
+    if kind == "text" and isinstance(value, str):
+        return clean_rich_text(value)
+    if isinstance(value, dict):
+        return {
+            key: clean_rich_text(item, PROMPT_FEATURES) if key in RICH_TEXT_FIELDS and isinstance(item, str) else item
+            for key, item in value.items()
+        }
+    return value
+
+
 def latex_problem(latex: str) -> str:
     """Why ``latex`` cannot be rendered safely, or "" when it looks well-formed."""
     if len(latex) > MAX_LATEX:

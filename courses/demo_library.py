@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from courses.blocks import ACTIVITY_TYPES
+from courses.blocks import ACTIVITY_TYPES, clean_raw_block
 from courses.curriculum import AchievementStandard
 from courses.pages import CoursePage, LessonPage, LessonStandard, UnitPage
 from courses.services import library_root_ensure
@@ -84,7 +84,7 @@ def _lesson(unit: UnitPage, data: dict[str, Any], standards: dict[str, Achieveme
     covered = _resolve(data["standards"], standards)
     body: list[dict[str, Any]] = []
     for block in data["body"]:
-        value = dict(block["value"]) if isinstance(block["value"], dict) else block["value"]
+        value = clean_raw_block(block["type"], block["value"])
         if block["type"] in ACTIVITY_TYPES and isinstance(value, dict) and "standards" in value:
             value["standards"] = [s.pk for s in _resolve(value["standards"], standards)]
         body.append(
