@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from courses.blocks import LessonBodyBlock, MathBlock, MultipleChoiceBlock, embed_url, latex_problem
+from courses.blocks import MathBlock, MultipleChoiceBlock, embed_url, latex_problem
 
 pytestmark = pytest.mark.usefixtures("in_english")
 
@@ -34,15 +34,33 @@ def test_multiple_choice_needs_a_correct_choice_and_multi_flag():
     block = MultipleChoiceBlock()
     base = {"prompt": "<p>?</p>", "points": 1, "standards": [], "explanation": ""}
     with pytest.raises(ValidationError):
-        block.clean(block.to_python({**base, "multiple": False, "choices": [{"text": "a", "correct": False}, {"text": "b", "correct": False}]}))
+        block.clean(
+            block.to_python(
+                {
+                    **base,
+                    "multiple": False,
+                    "choices": [{"text": "a", "correct": False}, {"text": "b", "correct": False}],
+                }
+            )
+        )
     with pytest.raises(ValidationError):
-        block.clean(block.to_python({**base, "multiple": False, "choices": [{"text": "a", "correct": True}, {"text": "b", "correct": True}]}))
-    ok = block.clean(block.to_python({**base, "multiple": True, "choices": [{"text": "a", "correct": True}, {"text": "b", "correct": True}]}))
+        block.clean(
+            block.to_python(
+                {**base, "multiple": False, "choices": [{"text": "a", "correct": True}, {"text": "b", "correct": True}]}
+            )
+        )
+    ok = block.clean(
+        block.to_python(
+            {**base, "multiple": True, "choices": [{"text": "a", "correct": True}, {"text": "b", "correct": True}]}
+        )
+    )
     assert ok["multiple"] is True
 
 
 def test_video_embeds_only_known_hosts_without_network():
-    assert embed_url("https://www.youtube.com/watch?v=dQw4w9WgXcQ") == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    assert (
+        embed_url("https://www.youtube.com/watch?v=dQw4w9WgXcQ") == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    )
     assert embed_url("https://vimeo.com/123456") == "https://player.vimeo.com/video/123456"
     assert embed_url("https://example.com/video.mp4") == ""
 
