@@ -161,21 +161,8 @@ def lesson_share(*, lesson: LessonPage, teacher: User) -> LessonPage:
         raise LessonError(_("Your account is not linked to a school yet. Ask your school admin."))
     if lesson.workspace_teacher_id != teacher.pk:
         raise LessonError(_("You can share only your own lessons."))
-    page = school_library_ensure(school)
     with transaction.atomic():
-        shared = lesson.copy(
-            to=page,
-            update_attrs={
-                "slug": _free_slug(page, lesson.slug),
-                "source_lesson": lesson,
-                "owner": teacher,
-                "live": False,
-            },
-            keep_live=False,
-            user=teacher,
-            copy_revisions=False,
-        ).specific
-        shared.save_revision(user=teacher, log_action=False)
+        shared = _copy_as_draft(lesson, school_library_ensure(school), teacher)
         workflow = shared.get_workflow()
         if workflow is None:
             raise LessonError(_("The school library has no review workflow."))
@@ -192,26 +179,29 @@ def _free_slug(parent: Page, base: str) -> str:
     return slug
 
 
+def _copy_as_draft(lesson: LessonPage, parent: Page, teacher: User) -> LessonPage:
+    """A draft copy of ``lesson`` under ``parent``, owned by ``teacher``, remembering its source."""
+    copy = lesson.copy(
+        to=parent,
+        update_attrs={
+            "slug": _free_slug(parent, lesson.slug),
+            "source_lesson": lesson,
+            "owner": teacher,
+            "live": False,
+        },
+        keep_live=False,
+        user=teacher,
+        copy_revisions=False,
+    ).specific
+    copy.save_revision(user=teacher, log_action=False)
+    return copy
+
+
 def lesson_copy(*, lesson: LessonPage, teacher: User) -> LessonPage:
-    """Copy a lesson into the teacher's own lessons as a draft that remembers its source."""
+    """Copy a lesson into the teacher's own lessons (교사 재구성) as a draft."""
     folder = teacher_folder_ensure(teacher)
     with transaction.atomic():
-        copy = lesson.copy(
-            to=folder,
-            update_attrs={
-                "slug": _free_slug(folder, lesson.slug),
-                "source_lesson": lesson,
-                "owner": teacher,
-                "live": False,
-            },
-            keep_live=False,
-            user=teacher,
-            copy_revisions=False,
-            log_action="wagtail.copy",
-        )
-        copy = copy.specific
-        copy.save_revision(user=teacher, log_action=False)
-    return copy
+        return _copy_as_draft(lesson, folder, teacher)
 
 
 @dataclass(frozen=True)

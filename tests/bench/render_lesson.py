@@ -52,23 +52,11 @@ def main() -> None:
 
         from classrooms.models import School
         from classrooms.services import StudentEntry, classroom_create, school_member_add, students_add
-        from courses.curriculum import AchievementStandard
-        from courses.pages import CoursePage, UnitPage
-        from courses.services import library_root_ensure
-        from courses.standards_import import standards_import
         from edu.accounts.models import Role, User
-        from tests.courses.conftest import make_lesson, write_csv
+        from tests.courses.conftest import build_library
 
-        standards_import(write_csv(Path(tempfile.mkdtemp()) / "s.csv"))
-        root = library_root_ensure()
-        course = CoursePage(title="초등 4학년 수학", slug="bench", grade=4, subject_name="수학")
-        root.add_child(instance=course)
-        course.save_revision().publish()
-        unit = UnitPage(title="분수", slug="fractions")
-        course.add_child(instance=unit)
-        unit.save_revision().publish()
-        standard = AchievementStandard.objects.get(code="[4수01-10]")
-        lesson = make_lesson(unit, "벤치마크 수업", standard, extra_text_blocks=31)
+        library = build_library(Path(tempfile.mkdtemp()), extra_text_blocks=31)
+        lesson, unit = library.lesson, library.unit
         school = School.objects.create(name="벤치학교")
         teacher = User.objects.create_user("bench-teacher", password="x" * 12, role=Role.TEACHER)
         school_member_add(school=school, user=teacher)

@@ -137,8 +137,8 @@ def make_lesson(unit: UnitPage, title: str, standard: AchievementStandard, extra
     return lesson
 
 
-@pytest.fixture
-def library(db, tmp_path) -> Library:
+def build_library(tmp_path: Path, extra_text_blocks: int = 0) -> Library:
+    """Four real standards, "초등 4학년 수학 › 분수" and one published lesson."""
     report = standards_import(write_csv(tmp_path / "standards.csv"))
     assert report.created == 4
     root = library_root_ensure()
@@ -149,8 +149,13 @@ def library(db, tmp_path) -> Library:
     course.add_child(instance=unit)
     unit.save_revision().publish()
     standard = AchievementStandard.objects.get(code="[4수01-10]")
-    lesson = make_lesson(unit, "분수란 무엇일까요?", standard)
+    lesson = make_lesson(unit, "분수란 무엇일까요?", standard, extra_text_blocks)
     return Library(course=course, unit=unit, lesson=lesson, standard=standard)
+
+
+@pytest.fixture
+def library(db, tmp_path) -> Library:
+    return build_library(tmp_path)
 
 
 @pytest.fixture
