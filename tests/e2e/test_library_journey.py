@@ -58,7 +58,7 @@ def test_teacher_adapts_a_library_lesson_and_a_student_answers_it(live_url, new_
     teacher.goto(f"{live_url}/library/mine/")
     row = teacher.locator("tr", has_text=lesson_title)
     expect(row).to_contain_text("게시됨")
-    lesson_url = live_url + row.get_by_role("link", name=lesson_title).get_attribute("href")
+    lesson_url = live_url + row.get_by_role("link", name=lesson_title, exact=True).get_attribute("href")
 
     # A student of the teacher's class answers the new question.
     student = new_page(width=820, height=1180)
