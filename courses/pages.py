@@ -274,6 +274,10 @@ class LessonPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["slides"] = self.slides()
         context["answers"] = answers_for(request.user, self)
+        if request.user.is_authenticated:
+            from courses.services import progress_of
+
+            context["progress"] = progress_of(context["answers"], self)
         context["standards"] = [link.standard for link in self.standard_links.select_related("standard")]
         context["crumbs"] = [
             page

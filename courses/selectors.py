@@ -32,7 +32,12 @@ def library_lessons() -> QuerySet[LessonPage]:
 
 
 def lessons_search(
-    query: str = "", *, grade: int | None = None, subject: str = "", standard: AchievementStandard | None = None
+    query: str = "",
+    *,
+    grade: int | None = None,
+    subject: str = "",
+    area: str = "",
+    standard: AchievementStandard | None = None,
 ) -> QuerySet[LessonPage]:
     """Library lessons matching a Korean query (substring, so "분수" finds "분수의 덧셈"), a
     standard code ("[4수01-05]" or "4수01") and the filters."""
@@ -48,6 +53,8 @@ def lessons_search(
         lessons = lessons.filter(grade=grade)
     if subject:
         lessons = lessons.filter(subject_name=subject)
+    if area:
+        lessons = lessons.filter(standard_links__standard__area__name=area)
     if standard is not None:
         lessons = lessons.filter(standard_links__standard=standard)
     return lessons.distinct().order_by("grade", "subject_name", "path")
@@ -70,6 +77,14 @@ def standards_search(query: str, *, limit: int = 20) -> QuerySet[AchievementStan
 
 def subjects_in_library() -> list[str]:
     return sorted(set(library_lessons().exclude(subject_name="").values_list("subject_name", flat=True)))
+
+
+def areas_in_library() -> list[str]:
+    """The curriculum areas (영역) that library lessons cover, for the search filter."""
+    names = AchievementStandard.objects.filter(
+        lesson_links__page__in=library_lessons(), area__isnull=False
+    ).values_list("area__name", flat=True)
+    return sorted(set(names))
 
 
 def lessons_for_standard(standard: AchievementStandard) -> QuerySet[LessonPage]:

@@ -35,23 +35,30 @@ def search(request: HttpRequest) -> HttpResponse:
     grade_raw = request.GET.get("grade", "")
     grade = int(grade_raw) if grade_raw.isdigit() and 1 <= int(grade_raw) <= 12 else None
     subject = request.GET.get("subject", "").strip()[:100]
+    area = request.GET.get("area", "").strip()[:200]
     standard = None
     standard_id = request.GET.get("standard", "")
     if standard_id.isdigit():
         standard = AchievementStandard.objects.filter(pk=int(standard_id)).first()
-    searched = bool(query or grade or subject or standard)
-    lessons = selectors.lessons_search(query, grade=grade, subject=subject, standard=standard) if searched else None
+    searched = bool(query or grade or subject or area or standard)
+    lessons = (
+        selectors.lessons_search(query, grade=grade, subject=subject, area=area, standard=standard)
+        if searched
+        else None
+    )
     page = Paginator(lessons, PAGE_SIZE).get_page(request.GET.get("page")) if lessons is not None else None
     context = {
         "query": query,
         "grade": grade,
         "subject": subject,
+        "area": area,
         "standard": standard,
         "page": page,
         "searched": searched,
         "standards": selectors.standards_search(query) if query else [],
         "grades": GRADE_CHOICES,
         "subjects": selectors.subjects_in_library(),
+        "areas": selectors.areas_in_library(),
     }
     return render(request, "courses/search.html", context)
 

@@ -237,3 +237,14 @@ def test_only_own_lessons_can_be_shared(client, library, personas):
     client.force_login(personas.teacher)
     assert client.post(reverse("courses:share", args=[library.lesson.pk])).status_code == 404
     assert not LessonPage.objects.filter(shared_school__isnull=False).exists()
+
+
+def test_progress_and_area_filter(client, library, personas):
+    client.force_login(personas.student)
+    answer(client, library.lesson, library.activity_id("numeric"), "0.75")
+    answer(client, library.lesson, library.activity_id("true_false"), False)
+    page = client.get(library.lesson.url).content.decode()
+    assert "6개 문제 중 2개 답함 · 2점" in page
+    found = client.get(reverse("courses:search"), {"area": "수와 연산"}).content.decode()
+    assert library.lesson.title in found
+    assert library.lesson.title not in client.get(reverse("courses:search"), {"area": "운동과 에너지"}).content.decode()
