@@ -37,6 +37,8 @@ frontend/dist/.vite/manifest.json: frontend/node_modules/.installed $(FRONTEND_S
 frontend: frontend/dist/.vite/manifest.json
 
 messages: $(VENV)/.runtime
+	@command -v msgfmt >/dev/null || { echo "Installing Debian gettext (msgfmt) to compile translations"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=frontend --verbosity=0
 
 setup: $(VENV)/.runtime frontend messages

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import time
+import secrets
 from dataclasses import asdict
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -30,18 +31,18 @@ def login_url(code: str) -> str:
 
 
 def remember(request: HttpRequest, classroom_id: int, cards: list[LoginCard]) -> None:
-    request.session[SESSION_KEY] = {
-        "classroom": classroom_id,
-        "issued": int(time.time()),
-        "cards": [asdict(card) for card in cards],
-    }
+    """Keep freshly issued codes printable for an hour: in the cache (expiring by itself) under a
+    random token that only this teacher's session knows. Codes never reach the session table."""
+    token = secrets.token_urlsafe(24)
+    cache.set(
+        f"login-cards:{token}", {"classroom": classroom_id, "cards": [asdict(c) for c in cards]}, CARDS_TTL_SECONDS
+    )
+    request.session[SESSION_KEY] = token
 
 
 def recall(request: HttpRequest, classroom_id: int) -> list[LoginCard]:
-    stored = request.session.get(SESSION_KEY)
+    token = request.session.get(SESSION_KEY)
+    stored = cache.get(f"login-cards:{token}") if isinstance(token, str) else None
     if not stored or stored.get("classroom") != classroom_id:
-        return []
-    if time.time() - stored.get("issued", 0) > CARDS_TTL_SECONDS:
-        del request.session[SESSION_KEY]
         return []
     return [LoginCard(**card) for card in stored["cards"]]

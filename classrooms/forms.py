@@ -97,6 +97,10 @@ class JoinClassForm(forms.Form):
     )
 
 
+class CoTeacherForm(forms.Form):
+    username = forms.CharField(label=_("Co-teacher's username"), max_length=150)
+
+
 class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("I understand that the old cards will stop working."), required=True)
 

@@ -108,7 +108,10 @@ def login_cards_reissue(*, classroom: Classroom, student_ids: list[int] | None =
 
 
 def classroom_join(*, user: User, code: str) -> Classroom:
-    """A student (or a co-teacher of the same school) joins a class with its join code."""
+    """A student joins a class with its join code. The code is shown to the whole class, so it can
+    never grant more than the student role: teachers are added by a teacher of the class."""
+    if user.is_teacher:
+        raise ClassroomError(_("Teachers cannot join with a class code. Ask a teacher of the class to add you."))
     normalised = "".join(ch for ch in code.upper() if ch.isalnum())
     classroom = Classroom.objects.select_related("school").filter(join_code=normalised).first()
     if classroom is None:
@@ -118,12 +121,29 @@ def classroom_join(*, user: User, code: str) -> Classroom:
         raise ClassroomError(_("This class belongs to another school."))
     if Membership.objects.filter(classroom=classroom, user=user).exists():
         raise ClassroomError(_("You are already in this class."))
-    role = MemberRole.TEACHER if user.is_teacher else MemberRole.STUDENT
     with transaction.atomic():
         if user_school is None:
             SchoolMembership.objects.create(user=user, school=classroom.school)
-        Membership.objects.create(classroom=classroom, user=user, role=role)
+        Membership.objects.create(classroom=classroom, user=user, role=MemberRole.STUDENT)
     return classroom
+
+
+def co_teacher_add(*, classroom: Classroom, username: str) -> User:
+    """Add a teacher of the same school as a co-teacher (done by a teacher of the class)."""
+    teacher = User.objects.filter(
+        username=username.strip(),
+        role__in=[Role.TEACHER, Role.SCHOOL_ADMIN],
+        is_active=True,
+        school_membership__school=classroom.school,
+    ).first()
+    if teacher is None:
+        raise ClassroomError(_("No teacher of your school has this username."))
+    _membership, created = Membership.objects.get_or_create(
+        classroom=classroom, user=teacher, defaults={"role": MemberRole.TEACHER}
+    )
+    if not created:
+        raise ClassroomError(_("This teacher is already in the class."))
+    return teacher
 
 
 def student_update(*, classroom: Classroom, student_id: int, display_name: str, student_number: int | None) -> User:

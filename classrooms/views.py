@@ -13,13 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from classrooms import cards as login_cards
 from classrooms.access import classroom_for_teacher, classroom_for_user, require_teacher, signed_in_user
-from classrooms.forms import ClassroomForm, ConfirmForm, JoinClassForm, StudentForm, StudentListForm
+from classrooms.forms import ClassroomForm, ConfirmForm, CoTeacherForm, JoinClassForm, StudentForm, StudentListForm
 from classrooms.models import Classroom, MemberRole, Membership
 from classrooms.selectors import classroom_roster
 from classrooms.services import (
     ClassroomError,
     classroom_create,
     classroom_join,
+    co_teacher_add,
     login_cards_reissue,
     student_remove,
     student_update,
@@ -58,8 +59,31 @@ def classroom_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
     return render(
         request,
         "classrooms/classroom_teacher.html",
-        {"classroom": classroom, "teachers": teachers, "page": page, "student_total": students.count},
+        {
+            "classroom": classroom,
+            "teachers": teachers,
+            "page": page,
+            "student_total": students.count,
+            "co_teacher_form": CoTeacherForm(),
+        },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def co_teacher_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = classroom_for_teacher(request.user, classroom_id)
+    form = CoTeacherForm(request.POST)
+    if form.is_valid():
+        try:
+            teacher = co_teacher_add(classroom=classroom, username=form.cleaned_data["username"])
+        except ClassroomError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(name)s now teaches this class too.") % {"name": teacher.get_full_name()})
+    else:
+        messages.error(request, _("Enter a username."))
+    return redirect("classrooms:detail", classroom_id=classroom.pk)
 
 
 @login_required

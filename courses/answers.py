@@ -17,6 +17,7 @@ class LessonAnswer(models.Model):
     score = models.DecimalField(max_digits=7, decimal_places=2, default=0)
     max_score = models.DecimalField(max_digits=7, decimal_places=2, default=0)
     attempts = models.PositiveIntegerField(default=1)
+    revealed = models.BooleanField(default=False, help_text="The answer key was shown; the score no longer changes.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,14 +10,13 @@ api_router = WagtailAPIRouter("wagtailapi")
 
 
 class LessonSafePagesAPIViewSet(PagesAPIViewSet):
-    """Only published pages outside teachers' private folders."""
+    """Only the public library: never teachers' folders or schools' shared libraries."""
 
     def get_base_queryset(self):  # type: ignore[no-untyped-def]
-        from courses.pages import TeachersIndexPage
+        from courses.pages import SchoolLibraryPage, TeachersIndexPage
 
         queryset = super().get_base_queryset()
-        private = TeachersIndexPage.objects.first()
-        if private is not None:
+        for private in [*TeachersIndexPage.objects.all(), *SchoolLibraryPage.objects.all()]:
             queryset = queryset.not_descendant_of(private, inclusive=True)
         return queryset
 

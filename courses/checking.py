@@ -42,10 +42,16 @@ def _compact(text: str) -> str:
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+)(?:\s*/\s*(\d+))?$")
 
 
+MAX_NUMBER_INPUT = 40
+
+
 def parse_number(text: str, unit: str = "") -> Decimal:
     value = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "")
-    if unit and value.endswith(unicodedata.normalize("NFKC", unit)):
-        value = value[: -len(unit)].strip()
+    if len(value) > MAX_NUMBER_INPUT:
+        raise AnswerError(_("Enter a number, for example 12, 0.75 or 3/4."))
+    folded_unit = unicodedata.normalize("NFKC", unit).strip()
+    if folded_unit and value.casefold().endswith(folded_unit.casefold()):
+        value = value[: -len(folded_unit)].strip()
     match = _NUMBER.match(value)
     if not match:
         raise AnswerError(_("Enter a number, for example 12, 0.75 or 3/4."))
@@ -57,7 +63,7 @@ def parse_number(text: str, unit: str = "") -> Decimal:
                 raise AnswerError(_("A fraction cannot have 0 as its denominator."))
             fraction = Fraction(amount) / int(denominator)
             amount = Decimal(fraction.numerator) / Decimal(fraction.denominator)
-    except InvalidOperation:
+    except (InvalidOperation, ValueError):
         raise AnswerError(_("Enter a number, for example 12, 0.75 or 3/4.")) from None
     return -amount if sign == "-" else amount
 

@@ -309,9 +309,9 @@ def _raw_text(value: Any) -> str:
     if isinstance(value, str):
         return strip_tags(value)
     if isinstance(value, dict):
-        return " ".join(
-            _raw_text(v) for key, v in value.items() if key not in {"correct", "answer", "accepted_answers"}
-        )
+        from courses.serializers import SECRET_FIELDS
+
+        return " ".join(_raw_text(v) for key, v in value.items() if key not in SECRET_FIELDS)
     if isinstance(value, list):
         return " ".join(_raw_text(v) for v in value)
     return ""

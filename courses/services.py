@@ -106,6 +106,8 @@ def teacher_folder_ensure(teacher: User) -> TeacherLessonsPage:
                 permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
             )
         teacher.groups.add(own, teachers_group_ensure())
+        # School groups follow the teacher's current school and role; stale ones are removed.
+        teacher.groups.remove(*teacher.groups.filter(name__startswith="School "))
         school = school_for_user(teacher)
         if school is not None:
             school_library_ensure(school)
@@ -210,8 +212,13 @@ class AnswerResult:
     verdict: checking.Verdict
 
 
+REVEAL_AFTER_ATTEMPTS = 2
+
+
 def answer_submit(*, user: User, lesson: LessonPage, block_id: str, answer: Any) -> AnswerResult:
-    """Check an answer on the server and keep the latest one (one row per student and activity)."""
+    """Check an answer on the server and keep it (one row per student and activity). Students may
+    retry; the answer key is revealed when they are right or after REVEAL_AFTER_ATTEMPTS tries,
+    and from then on later answers are kept but no longer change the score."""
     block = lesson.activity(block_id) if isinstance(block_id, str) else None
     if block is None or block.block_type not in ACTIVITY_TYPES:
         raise LessonError(_("This question is not part of the lesson."))
@@ -227,12 +234,14 @@ def answer_submit(*, user: User, lesson: LessonPage, block_id: str, answer: Any)
                 "correct": verdict.correct,
                 "score": verdict.score,
                 "max_score": verdict.max_score,
+                "revealed": verdict.correct is not False,
             },
         )
         if not created:
-            stored.answer, stored.correct = verdict.stored, verdict.correct
-            stored.score, stored.max_score = verdict.score, verdict.max_score
-            stored.attempts += 1
+            stored.answer, stored.attempts = verdict.stored, stored.attempts + 1
+            if not stored.revealed:
+                stored.correct, stored.score, stored.max_score = verdict.correct, verdict.score, verdict.max_score
+                stored.revealed = verdict.correct is not False or stored.attempts >= REVEAL_AFTER_ATTEMPTS
             stored.save()
     return AnswerResult(stored, verdict)
 

@@ -120,7 +120,7 @@ def answer(request: HttpRequest, lesson_id: int) -> JsonResponse:
         return _json_error(413, "too_large", _("The answer is too long."))
     try:
         payload = json.loads(request.body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return _json_error(400, "invalid_json", _("The request is not valid JSON."))
     if not isinstance(payload, dict) or not isinstance(payload.get("block"), str) or "answer" not in payload:
         return _json_error(400, "invalid_request", _("Send the question's block id and an answer."))
@@ -133,13 +133,19 @@ def answer(request: HttpRequest, lesson_id: int) -> JsonResponse:
     verdict = result.verdict
     block = lesson.activity(payload["block"])
     explanation = block.value.get("explanation") if block is not None else None
+    # The answer key and explanation are shown once the answer is settled: right, or after
+    # REVEAL_AFTER_ATTEMPTS tries (from then on the score no longer changes).
+    reveal = (
+        {**verdict.reveal, "explanation": str(explanation) if explanation else ""} if result.answer.revealed else {}
+    )
+    settled = result.answer
     return JsonResponse(
         {
-            "correct": verdict.correct,
-            "score": _number(verdict.score),
-            "max_score": _number(verdict.max_score),
-            "attempts": result.answer.attempts,
-            "reveal": {**verdict.reveal, "explanation": str(explanation.source) if explanation else ""},
+            "correct": settled.correct,
+            "score": _number(settled.score),
+            "max_score": _number(settled.max_score),
+            "attempts": settled.attempts,
+            "reveal": reveal,
         }
     )
 

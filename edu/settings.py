@@ -185,6 +185,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed sign-ins allowed per client address (and per username / code) in LOGIN_THROTTLE_WINDOW seconds.
 LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", 10, minimum=1)
 LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", 600, minimum=10)
+# Wrong login codes allowed from one address (a whole school may share one) per window.
+LOGIN_CODE_FAILURES_PER_ADDRESS = env.int("LOGIN_CODE_FAILURES_PER_ADDRESS", 100, minimum=1)
 
 # --- i18n: Korean first, English too ---
 LANGUAGE_CODE = "ko"

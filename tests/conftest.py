@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from classrooms.models import Classroom, School
-from classrooms.services import StudentEntry, classroom_create, classroom_join, school_member_add, students_add
+from classrooms.services import StudentEntry, classroom_create, co_teacher_add, school_member_add, students_add
 from edu.accounts.models import Role, User
 
 PASSWORD = "correct horse battery staple 7"
@@ -47,7 +47,7 @@ def personas(db: None) -> Personas:
     co_teacher = make_teacher("coteacher", school, "박선생")
     unrelated = make_teacher("unrelated", school, "최선생")
     classroom = classroom_create(teacher=teacher, name="4학년 2반", grade=4, subject="수학")
-    classroom_join(user=co_teacher, code=classroom.join_code)
+    co_teacher_add(classroom=classroom, username=co_teacher.username)
     other_classroom = classroom_create(teacher=unrelated, name="4학년 3반", grade=4)
     [card] = students_add(classroom=classroom, entries=[StudentEntry("이서연", 7)])
     [outsider_card] = students_add(classroom=other_classroom, entries=[StudentEntry("정하은", 3)])

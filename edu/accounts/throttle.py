@@ -24,8 +24,8 @@ def _key(scope: str, value: str) -> str:
     return f"throttle:{scope}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
 
 
-def is_blocked(scope: str, *values: str) -> bool:
-    limit = settings.LOGIN_THROTTLE_FAILURES
+def is_blocked(scope: str, *values: str, limit: int | None = None) -> bool:
+    limit = limit or settings.LOGIN_THROTTLE_FAILURES
     return any((cache.get(_key(scope, value)) or 0) >= limit for value in values)
 
 
@@ -43,3 +43,17 @@ def record_failure(scope: str, *values: str) -> None:
 
 def reset(scope: str, *values: str) -> None:
     cache.delete_many([_key(scope, value) for value in values])
+
+
+def password_keys(request: HttpRequest | None, username: str) -> tuple[str, ...]:
+    """Password failures count per client address and per username."""
+    address = client_address(request) if request is not None else "unknown"
+    return (address, f"user:{username.strip().lower()}")
+
+
+def code_device_key(request: HttpRequest) -> str:
+    """Code failures count per device (its session), so one child's typos never lock out the
+    whole school behind one NAT address; the address has a much higher ceiling of its own."""
+    if not request.session.session_key:
+        request.session.save()
+    return f"device:{request.session.session_key}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
@@ -23,17 +24,12 @@ class TeacherLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = str(request.POST.get("username", "")).strip().lower()
-        if throttle.is_blocked("password", throttle.client_address(request), f"user:{username}"):
+        # Failures are counted by the backend (edu.accounts.backends); here we only explain.
+        if throttle.is_blocked("password", *throttle.password_keys(request, str(request.POST.get("username", "")))):
             form = self.get_form()
             form.add_error(None, form.error_messages["throttled"])
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        username = str(self.request.POST.get("username", "")).strip().lower()
-        throttle.record_failure("password", throttle.client_address(self.request), f"user:{username}")
-        return super().form_invalid(form)
 
 
 @sensitive_post_parameters("code")
@@ -47,8 +43,10 @@ def code_login(request: HttpRequest) -> HttpResponse:
     status = 200
     form = LoginCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        address = throttle.client_address(request)
-        if throttle.is_blocked("code", address):
+        address, device = throttle.client_address(request), throttle.code_device_key(request)
+        if throttle.is_blocked("code", device) or throttle.is_blocked(
+            "code-address", address, limit=settings.LOGIN_CODE_FAILURES_PER_ADDRESS
+        ):
             form.add_error(None, _("Too many wrong codes from this device. Wait a few minutes and try again."))
             status = 429
         else:
@@ -56,7 +54,8 @@ def code_login(request: HttpRequest) -> HttpResponse:
             if user is not None:
                 login(request, user, backend="edu.accounts.backends.LoginCodeBackend")
                 return redirect("home")
-            throttle.record_failure("code", address)
+            throttle.record_failure("code", device)
+            throttle.record_failure("code-address", address)
             form.add_error("code", _("This login code is not valid. Check your card or ask your teacher."))
             status = 400
     elif request.method == "POST":

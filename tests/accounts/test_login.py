@@ -111,3 +111,27 @@ def test_login_code_alphabet_has_no_look_alikes():
         code = login_codes.generate()
         assert len(code) == 9 and code[4] == "-"
         assert not set(code.replace("-", "")) & set("01OIL")
+
+
+@pytest.mark.parametrize("login_url", ["/cms/login/", "/django-admin/login/"])
+def test_every_password_sign_in_page_shares_the_throttle(client, personas, login_url):
+    for _ in range(settings.LOGIN_THROTTLE_FAILURES):
+        client.post(login_url, {"username": "teacher", "password": "wrong"})
+    client.post(login_url, {"username": "teacher", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert client.post(LOGIN, {"username": "teacher", "password": PASSWORD}).status_code == 429
+
+
+def test_one_device_guessing_codes_does_not_lock_out_its_classmates(client, personas, settings):
+    for _ in range(settings.LOGIN_THROTTLE_FAILURES + 1):
+        client.post(CODE_LOGIN, {"code": "AAAA-AAAA"})
+    assert client.post(CODE_LOGIN, {"code": personas.student_code}).status_code == 429
+    classmate = client_from_address("127.0.0.1")  # same school address, another tablet
+    assert classmate.post(CODE_LOGIN, {"code": personas.student_code}).status_code == 302
+
+
+def test_an_address_guessing_from_many_devices_is_stopped(personas, settings):
+    settings.LOGIN_CODE_FAILURES_PER_ADDRESS = 5
+    for _ in range(5):
+        client_from_address("10.1.1.1").post(CODE_LOGIN, {"code": "AAAA-AAAA"})
+    assert client_from_address("10.1.1.1").post(CODE_LOGIN, {"code": personas.student_code}).status_code == 429

@@ -212,3 +212,49 @@ def test_a_teacher_cannot_edit_a_student_of_another_class_through_their_own(clie
     assert client.post(url, {"display_name": "해킹"}).status_code == 404
     personas.outsider.refresh_from_db()
     assert personas.outsider.display_name == "정하은"
+
+
+def test_a_join_code_never_makes_a_teacher_of_anyone(client, personas):
+    from edu.accounts.models import Role
+
+    schoolless = User.objects.create_user("drifter", password="x" * 12, role=Role.TEACHER)
+    for teacher in (schoolless, personas.unrelated_teacher):
+        client.force_login(teacher)
+        use_english(client)
+        response = client.post(reverse("classrooms:join"), {"code": personas.classroom.join_code})
+        assert response.status_code == 400
+        assert "Teachers cannot join with a class code" in response.content.decode()
+        assert (
+            client.post(
+                reverse("classrooms:cards_reissue", args=[personas.classroom.pk]), {"confirm": "on"}
+            ).status_code
+            == 404
+        )
+    assert not Membership.objects.filter(
+        classroom=personas.classroom, user__in=[schoolless, personas.unrelated_teacher]
+    ).exists()
+
+
+def test_class_teacher_adds_a_co_teacher_of_the_same_school_only(client, personas):
+    from tests.conftest import make_teacher
+
+    foreign = make_teacher("foreign", personas.other_school)
+    client.force_login(personas.teacher)
+    url = reverse("classrooms:co_teacher_new", args=[personas.classroom.pk])
+    client.post(url, {"username": foreign.username})
+    assert not Membership.objects.filter(classroom=personas.classroom, user=foreign).exists()
+    client.post(url, {"username": personas.unrelated_teacher.username})
+    assert Membership.objects.filter(
+        classroom=personas.classroom, user=personas.unrelated_teacher, role=MemberRole.TEACHER
+    ).exists()
+    client.force_login(personas.student)
+    assert client.post(url, {"username": foreign.username}).status_code == 404
+
+
+def test_issued_codes_are_not_stored_in_the_session_table(client, personas):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(personas.teacher)
+    response = client.post(add_url(personas.classroom), {"names": "김민준"}, follow=True)
+    [code] = CODE_RE.findall(response.content.decode())
+    assert all(code not in str(s.get_decoded()) for s in Session.objects.all())

@@ -29,6 +29,12 @@ def test_numeric_refuses_what_is_not_a_number(bad):
         check("numeric", NUMERIC, bad)
 
 
+def test_units_in_korean_and_any_case():
+    for unit, given in [("㎝", "5㎝"), ("㎝", "5 cm"), ("cm", "5 CM"), ("kg", "5㎏"), ("원", "5 원")]:
+        value = {"answer": Decimal("5"), "tolerance": Decimal("0"), "unit": unit, "points": 1}
+        assert check("numeric", value, given).correct is True, (unit, given)
+
+
 def test_parse_number_keeps_precision():
     assert parse_number("1/3") == Decimal(1) / Decimal(3)
     assert parse_number("-2") == Decimal(-2)

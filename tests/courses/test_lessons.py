@@ -37,7 +37,7 @@ def test_student_answers_and_gets_server_checked_feedback(client, library, perso
     numeric = library.activity_id("numeric")
     wrong = answer(client, library.lesson, numeric, "0.7")
     assert wrong.status_code == 200
-    assert wrong.json()["correct"] is False and wrong.json()["reveal"]["correct"] == "0.75"
+    assert wrong.json()["correct"] is False and wrong.json()["reveal"] == {}  # one more try before the key
     right = answer(client, library.lesson, numeric, "3/4")
     assert right.json() == {
         "correct": True,
@@ -48,8 +48,20 @@ def test_student_answers_and_gets_server_checked_feedback(client, library, perso
     }
     stored = LessonAnswer.objects.get(user=personas.student, lesson=library.lesson, block_id=numeric)
     assert (stored.correct, stored.attempts, stored.answer) == (True, 2, "0.75")
+    later = answer(client, library.lesson, numeric, "1")  # settled: kept, but the score stays
+    assert later.json()["score"] == 2 and later.json()["correct"] is True
     page = client.get(library.lesson.url).content.decode()
-    assert 'value="0.75"' in page
+    assert 'value="1"' in page  # the latest answer is shown again
+
+
+def test_the_key_is_revealed_after_two_wrong_tries_and_then_the_score_is_frozen(client, library, personas):
+    client.force_login(personas.student)
+    choice = library.activity_id("multiple_choice")
+    assert answer(client, library.lesson, choice, [0]).json()["reveal"] == {}
+    second = answer(client, library.lesson, choice, [1]).json()
+    assert second["reveal"]["correct"] == [2]
+    third = answer(client, library.lesson, choice, [2]).json()
+    assert (third["correct"], third["score"]) == (False, 0)
 
 
 def test_bad_answers_get_clear_errors_and_store_nothing(client, library, personas):
@@ -64,6 +76,10 @@ def test_bad_answers_get_clear_errors_and_store_nothing(client, library, persona
         client, library.lesson, next(b.id for b in library.lesson.body if b.block_type == "text"), "1"
     )
     assert not_question.status_code == 404
+    deep = client.post(url, data="[" * 5000, content_type="application/json")
+    assert deep.status_code == 400
+    huge = answer(client, library.lesson, library.activity_id("numeric"), "1/" + "9" * 5000)
+    assert huge.status_code == 400
     not_number = answer(client, library.lesson, library.activity_id("numeric"), "three quarters")
     assert not_number.status_code == 400
     assert not_number.json()["error"]["message"] == "Enter a number, for example 12, 0.75 or 3/4."
@@ -231,6 +247,9 @@ def test_sharing_with_the_school_goes_through_review(client, library, personas):
     client.force_login(make_teacher("foreign", personas.other_school))
     assert client.get(shared.url).status_code == 404
     assert shared.pk not in {lesson.pk for lesson in lessons_search("분수")}  # not in the public library
+    client.logout()
+    assert client.get(f"/api/v2/pages/{shared.pk}/").status_code == 404
+    assert client.get("/api/v2/pages/", {"type": "courses.SchoolLibraryPage"}).json()["items"] == []
 
 
 def test_only_own_lessons_can_be_shared(client, library, personas):
