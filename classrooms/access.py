@@ -6,13 +6,18 @@ whether a class exists. Role checks that are not about one class raise Permissio
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from classrooms.models import Classroom, MemberRole
+from classrooms.models import Classroom, MemberRole, Membership
 from edu.accounts.models import User
+
+if TYPE_CHECKING:
+    from classrooms.live_models import LiveSession
 
 AnyUser = User | AnonymousUser
 
@@ -57,3 +62,27 @@ def classroom_for_teacher(user: AnyUser, classroom_id: int) -> Classroom:
     if classroom is None:
         raise Http404
     return classroom
+
+
+def live_session_for_user(user: AnyUser, session_id: int) -> tuple[LiveSession, str]:
+    """A live session and the user's role in it ("teacher" or "student"), or 404 for anyone else."""
+    from classrooms.live_models import LiveSession
+
+    if not isinstance(user, User):
+        raise Http404
+    session = LiveSession.objects.select_related("lesson").filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    if session.teacher_id == user.pk:
+        return session, "teacher"
+    if (
+        session.classroom_id is not None
+        and Membership.objects.filter(classroom_id=session.classroom_id, user=user, role=MemberRole.TEACHER).exists()
+    ):
+        return session, "teacher"
+    if (
+        session.classroom_id is not None
+        and Membership.objects.filter(classroom_id=session.classroom_id, user=user, role=MemberRole.STUDENT).exists()
+    ):
+        return session, "student"
+    raise Http404

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.http import Http404
 
+from classrooms import live, live_protocol
 from classrooms.protocol import ProtocolError, TokenBucket, error_frame, parse_frame
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -49,3 +53,96 @@ class EchoConsumer(AsyncWebsocketConsumer):
 
     async def send_json(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content, ensure_ascii=False))
+
+
+CLOSE_NOT_FOUND = 4404
+CLOSE_SESSION_ENDED = 1000
+
+
+class LiveSessionConsumer(AsyncWebsocketConsumer):
+    """One socket of a live session, teacher or student. Thin: authenticate from scope, validate
+    the frame against ``live_protocol``, call a ``live`` service, reply with an ack, an error
+    frame or a snapshot; events from the group are forwarded as they come (``live.event``)."""
+
+    async def connect(self) -> None:
+        from classrooms.access import live_session_for_user
+
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        try:
+            self.session, self.role = await database_sync_to_async(live_session_for_user)(user, session_id)
+            self.participant = (
+                await database_sync_to_async(live.participant_join)(self.session, user)
+                if self.role == "student"
+                else None
+            )
+        except (Http404, live.LiveError):
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        self.bucket = TokenBucket()
+        await self.channel_layer.group_add(self.session.group_name, self.channel_name)
+        await self.accept()
+        await self.send_json(await self._snapshot())
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "session"):
+            await self.channel_layer.group_discard(self.session.group_name, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self.bucket.take():
+            await self.send_json(error_frame("rate_limited", "Too many frames; slow down."))
+            return
+        ref = None
+        try:
+            frame = live_protocol.validate(parse_frame(text_data, bytes_data), self.role)
+            ref = frame.get("id") if isinstance(frame.get("id"), str) else None
+            reply = await database_sync_to_async(self._handle)(frame)
+        except ProtocolError as exc:
+            await self.send_json(error_frame(exc.code, exc.message, ref))
+            return
+        except live.LiveError as exc:
+            await self.send_json(error_frame(exc.code, exc.message, ref))
+            return
+        await self.send_json(reply)
+
+    def _handle(self, frame: dict[str, Any]) -> dict[str, Any]:
+        kind = frame["type"]
+        if kind == "snapshot.get":
+            return live.snapshot(self.session, participant=self.participant, is_teacher=self.role == "teacher")
+        if kind == "answer.submit":
+            assert self.participant is not None
+            submitted = live.response_submit(
+                self.session,
+                self.participant,
+                client_id=uuid.UUID(frame["id"]),
+                block_id=frame["block"],
+                answer=frame["answer"],
+            )
+            return {"type": "ack", "ref": frame["id"], "duplicate": not submitted.created}
+        actions = {
+            "session.run": lambda: live.session_run(self.session),
+            "slide.goto": lambda: live.session_goto(self.session, frame["index"]),
+            "question.open": lambda: live.question_open(self.session, frame["block"], frame.get("seconds")),
+            "question.close": lambda: live.question_close(self.session),
+            "session.end": lambda: live.session_end(self.session),
+        }
+        self.session = actions[kind]()
+        return {"type": "ack", "ref": frame.get("id"), "version": self.session.version}
+
+    async def _snapshot(self) -> dict[str, Any]:
+        return await database_sync_to_async(live.snapshot)(
+            self.session, participant=self.participant, is_teacher=self.role == "teacher"
+        )
+
+    async def live_event(self, event: dict[str, Any]) -> None:
+        await self.send_json(
+            {"type": "event", "version": event["version"], "kind": event["kind"], "data": event["data"]}
+        )
+        if event["kind"] == "session.state" and event["data"].get("state") == "ended":
+            await self.close(code=CLOSE_SESSION_ENDED)
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(content, ensure_ascii=False, default=str))

@@ -100,3 +100,18 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.classroom} ({self.role})"
+
+
+from classrooms.live_models import LiveResponse, LiveSession, Participant, SessionState  # noqa: E402
+
+__all__ = [
+    "Classroom",
+    "LiveResponse",
+    "LiveSession",
+    "MemberRole",
+    "Membership",
+    "Participant",
+    "School",
+    "SchoolMembership",
+    "SessionState",
+]

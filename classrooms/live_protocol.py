@@ -1,0 +1,51 @@
+"""The live protocol's client frames, declared once: who may send each type and which fields it
+carries. The TypeScript client mirrors this (docs/live-protocol.md)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from classrooms.protocol import ProtocolError
+
+TEACHER, STUDENT = "teacher", "student"
+
+
+@dataclass(frozen=True)
+class FrameSpec:
+    roles: frozenset[str]
+    fields: dict[str, type | tuple[type, ...]]
+
+
+CLIENT_FRAMES: dict[str, FrameSpec] = {
+    "snapshot.get": FrameSpec(frozenset({TEACHER, STUDENT}), {}),
+    "session.run": FrameSpec(frozenset({TEACHER}), {}),
+    "slide.goto": FrameSpec(frozenset({TEACHER}), {"index": int}),
+    "question.open": FrameSpec(frozenset({TEACHER}), {"block": str}),
+    "question.close": FrameSpec(frozenset({TEACHER}), {}),
+    "session.end": FrameSpec(frozenset({TEACHER}), {}),
+    "answer.submit": FrameSpec(
+        frozenset({STUDENT}), {"id": str, "block": str, "answer": (str, int, float, bool, list)}
+    ),
+}
+
+
+def validate(frame: dict[str, Any], role: str) -> dict[str, Any]:
+    spec = CLIENT_FRAMES.get(frame["type"])
+    if spec is None:
+        raise ProtocolError("unknown_type", f"Unknown frame type {frame['type'][:40]!r}.")
+    if role not in spec.roles:
+        raise ProtocolError("forbidden", "You may not send this frame.")
+    for name, kind in spec.fields.items():
+        value = frame.get(name)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ProtocolError("invalid_frame", f"Field {name!r} is missing or has the wrong type.")
+    if "id" in spec.fields:
+        try:
+            uuid.UUID(frame["id"])
+        except ValueError:
+            raise ProtocolError("invalid_frame", "Field 'id' must be a UUID.") from None
+    if "seconds" in frame and (not isinstance(frame["seconds"], int) or isinstance(frame["seconds"], bool)):
+        raise ProtocolError("invalid_frame", "Field 'seconds' must be a whole number.")
+    return frame
