@@ -17,7 +17,16 @@ from classrooms.protocol import ProtocolError, TokenBucket, error_frame, parse_f
 CLOSE_UNAUTHENTICATED = 4401
 
 
-class EchoConsumer(AsyncWebsocketConsumer):
+class RefusingConsumerMixin:
+    """Refuse with a close code the browser can read: a close before accept() turns into an HTTP
+    403 on the handshake, which browsers report only as 1006 (and clients would keep retrying)."""
+
+    async def refuse(self, code: int) -> None:
+        await self.accept()  # type: ignore[attr-defined]
+        await self.close(code=code)  # type: ignore[attr-defined]
+
+
+class EchoConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
     """Acknowledges every ``echo`` frame: the transport's round trip, and the network check page.
 
     ``{"type":"echo","id":"…","payload":…}`` → ``{"type":"ack","ref":"…","payload":…,"server_time":ms}``
@@ -26,7 +35,7 @@ class EchoConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         self.bucket = TokenBucket()
         await self.accept()
@@ -59,7 +68,7 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_SESSION_ENDED = 1000
 
 
-class LiveSessionConsumer(AsyncWebsocketConsumer):
+class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
     """One socket of a live session, teacher or student. Thin: authenticate from scope, validate
     the frame against ``live_protocol``, call a ``live`` service, reply with an ack, an error
     frame or a snapshot; events from the group are forwarded as they come (``live.event``)."""
@@ -69,7 +78,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
 
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         try:
@@ -80,7 +89,7 @@ class LiveSessionConsumer(AsyncWebsocketConsumer):
                 else None
             )
         except (Http404, live.LiveError):
-            await self.close(code=CLOSE_NOT_FOUND)
+            await self.refuse(CLOSE_NOT_FOUND)
             return
         self.bucket = TokenBucket()
         await self.channel_layer.group_add(self.session.group_name, self.channel_name)

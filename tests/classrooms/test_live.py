@@ -135,8 +135,8 @@ async def test_students_cannot_send_teacher_frames_or_bad_ones(client, personas,
 async def test_outsiders_cannot_join(client, personas, session, persona):
     from asgiref.sync import sync_to_async
 
-    _comm, ok, code = await connect(await sync_to_async(cookie_for)(client, getattr(personas, persona)), session.pk)
-    assert not ok and code == 4404
+    comm, _ok, _ = await connect(await sync_to_async(cookie_for)(client, getattr(personas, persona)), session.pk)
+    assert await comm.receive_output() == {"type": "websocket.close", "code": 4404}
 
 
 async def test_ending_the_session_closes_every_socket(client, personas, session):
