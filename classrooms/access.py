@@ -73,16 +73,13 @@ def live_session_for_user(user: AnyUser, session_id: int) -> tuple[LiveSession, 
     session = LiveSession.objects.select_related("lesson").filter(pk=session_id).first()
     if session is None:
         raise Http404
-    if session.teacher_id == user.pk:
+    roles = set(
+        Membership.objects.filter(classroom_id=session.classroom_id, user=user).values_list("role", flat=True)
+        if session.classroom_id is not None
+        else []
+    )
+    if session.teacher_id == user.pk or MemberRole.TEACHER in roles:
         return session, "teacher"
-    if (
-        session.classroom_id is not None
-        and Membership.objects.filter(classroom_id=session.classroom_id, user=user, role=MemberRole.TEACHER).exists()
-    ):
-        return session, "teacher"
-    if (
-        session.classroom_id is not None
-        and Membership.objects.filter(classroom_id=session.classroom_id, user=user, role=MemberRole.STUDENT).exists()
-    ):
+    if MemberRole.STUDENT in roles:
         return session, "student"
     raise Http404
