@@ -275,7 +275,7 @@ class LessonPage(Page):
         context["slides"] = self.slides()
         context["answers"] = answers_for(request.user, self)
         if request.user.is_authenticated:
-            from courses.services import progress_of
+            from courses.selectors import progress_of
 
             context["progress"] = progress_of(context["answers"], self)
         context["standards"] = [link.standard for link in self.standard_links.select_related("standard")]

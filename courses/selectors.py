@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -103,3 +104,12 @@ def my_lessons(user: User) -> QuerySet[LessonPage]:
         .select_related("source_lesson")
         .order_by("-latest_revision_created_at")
     )
+
+
+def progress_of(answers: dict[str, LessonAnswer], lesson: LessonPage) -> dict[str, Decimal | int]:
+    activities = lesson.activities()
+    return {
+        "answered": sum(1 for block in activities if block.id in answers),
+        "total": len(activities),
+        "score": sum((answer.score for answer in answers.values()), Decimal(0)),
+    }

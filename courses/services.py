@@ -4,7 +4,6 @@ and answering activities."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
@@ -244,12 +243,3 @@ def answer_submit(*, user: User, lesson: LessonPage, block_id: str, answer: Any)
                 stored.revealed = verdict.correct is not False or stored.attempts >= REVEAL_AFTER_ATTEMPTS
             stored.save()
     return AnswerResult(stored, verdict)
-
-
-def progress_of(answers: dict[str, LessonAnswer], lesson: LessonPage) -> dict[str, Decimal | int]:
-    activities = lesson.activities()
-    return {
-        "answered": sum(1 for block in activities if block.id in answers),
-        "total": len(activities),
-        "score": sum((answer.score for answer in answers.values()), Decimal(0)),
-    }

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -157,7 +156,3 @@ def _number(value: Decimal) -> Any:
 @require_GET
 def about_data(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/about_data.html")
-
-
-def lesson_admin_url(lesson_id: int) -> str:
-    return reverse("wagtailadmin_pages:edit", args=[lesson_id])

@@ -1,3 +1,4 @@
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,6 @@ def test_command_shows_progress_on_a_long_file(tmp_path):
         timeout=60,
     )
     assert "--skip-invalid" in result.stdout
-    out = __import__("io").StringIO()
+    out = io.StringIO()
     call_command("import_standards", str(CORE), stdout=out)
     assert "… 500/1591 rows" in out.getvalue() and "1591 created" in out.getvalue()
