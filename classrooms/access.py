@@ -17,7 +17,7 @@ from classrooms.models import Classroom, MemberRole, Membership
 from edu.accounts.models import User
 
 if TYPE_CHECKING:
-    from classrooms.live_models import LiveSession
+    from classrooms.live_models import LiveSession, Participant
 
 AnyUser = User | AnonymousUser
 
@@ -82,4 +82,39 @@ def live_session_for_user(user: AnyUser, session_id: int) -> tuple[LiveSession, 
         return session, "teacher"
     if MemberRole.STUDENT in roles:
         return session, "student"
+    if session.classroom_id is None and session.participants.filter(user=user).exists():
+        return session, "student"  # joined this open session through the join page
     raise Http404
+
+
+def live_seat(
+    user: AnyUser | None, guests: dict[str, int], session_id: int
+) -> tuple[LiveSession, str, Participant | None]:
+    """Who a live socket is: ``(session, "teacher", None)``, ``(session, "student", participant)``
+    for a student of the class (joined again as the same participant) or a guest of an open
+    session (their participant id kept in their Django session by the join page).
+
+    Raises PermissionError when nobody is signed in and no guest seat is held, Http404 for
+    anyone else, and ``LiveError("removed")`` for a removed participant."""
+    from classrooms import live
+    from classrooms.live_models import Participant
+
+    if isinstance(user, User):
+        session, role = live_session_for_user(user, session_id)
+        if role == "teacher":
+            return session, role, None
+        return session, role, live.participant_join(session, user)
+    seat = guests.get(str(session_id)) if isinstance(guests, dict) else None
+    if not isinstance(seat, int):
+        raise PermissionError
+    participant = (
+        Participant.objects.select_related("session__lesson")
+        .filter(pk=seat, session_id=session_id, user__isnull=True)
+        .first()
+    )
+    if participant is None or participant.session.state == "ended":
+        raise Http404
+    if participant.removed:
+        raise live.LiveError("removed", "removed")
+    live.presence_refresh(session_id, [participant.pk])
+    return participant.session, "student", participant

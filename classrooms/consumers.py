@@ -11,7 +11,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.http import Http404
 
-from classrooms import live, live_protocol
+from classrooms import live, live_hub, live_protocol
 from classrooms.protocol import ProtocolError, TokenBucket, error_frame, parse_frame
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -65,40 +65,50 @@ class EchoConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
 
 
 CLOSE_NOT_FOUND = 4404
-CLOSE_SESSION_ENDED = 1000
+CLOSE_REMOVED = 4403
+GUESTS_SESSION_KEY = "live_guests"
 
 
 class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
-    """One socket of a live session, teacher or student. Thin: authenticate from scope, validate
-    the frame against ``live_protocol``, call a ``live`` service, reply with an ack, an error
-    frame or a snapshot; events from the group are forwarded as they come (``live.event``)."""
+    """One socket of a live session: teacher, student or guest. Thin: authenticate from scope,
+    validate the frame against ``live_protocol``, call a ``live`` service, reply with an ack, an
+    error frame or a snapshot. Events reach the socket through the process's hub (``live_hub``),
+    so the socket has no channel-layer channel of its own."""
+
+    channel_layer_alias = "live sockets have no channel of their own"  # not a configured alias: None
+
+    session_id: int
+    role: str
+    participant_id: int | None = None
 
     async def connect(self) -> None:
-        from classrooms.access import live_session_for_user
+        from classrooms.access import live_seat
 
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        guests = (self.scope.get("session") or {}).get(GUESTS_SESSION_KEY) or {}
+        try:
+            self.session, self.role, self.participant = await database_sync_to_async(live_seat)(
+                self.scope.get("user"), guests, session_id
+            )
+        except PermissionError:
             await self.refuse(CLOSE_UNAUTHENTICATED)
             return
-        session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
-        try:
-            self.session, self.role = await database_sync_to_async(live_session_for_user)(user, session_id)
-            self.participant = (
-                await database_sync_to_async(live.participant_join)(self.session, user)
-                if self.role == "student"
-                else None
-            )
-        except (Http404, live.LiveError):
+        except live.LiveError as exc:
+            await self.refuse(CLOSE_REMOVED if exc.code == "removed" else CLOSE_NOT_FOUND)
+            return
+        except Http404:
             await self.refuse(CLOSE_NOT_FOUND)
             return
+        self.session_id = self.session.pk
+        self.participant_id = self.participant.pk if self.participant is not None else None
         self.bucket = TokenBucket()
-        await self.channel_layer.group_add(self.session.group_name, self.channel_name)
         await self.accept()
+        await live_hub.hub().register(self)
         await self.send_json(await self._snapshot())
 
     async def disconnect(self, code: int) -> None:
-        if hasattr(self, "session"):
-            await self.channel_layer.group_discard(self.session.group_name, self.channel_name)
+        if hasattr(self, "session_id"):
+            await live_hub.hub().unregister(self)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not self.bucket.take():
@@ -109,12 +119,11 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
             frame = live_protocol.validate(parse_frame(text_data, bytes_data), self.role)
             ref = frame.get("id") if isinstance(frame.get("id"), str) else None
             reply = await database_sync_to_async(self._handle)(frame)
-        except ProtocolError as exc:
+        except (ProtocolError, live.LiveError) as exc:
             await self.send_json(error_frame(exc.code, exc.message, ref))
             return
-        except live.LiveError as exc:
-            await self.send_json(error_frame(exc.code, exc.message, ref))
-            return
+        if frame["type"] in live_protocol.NUDGING:
+            live_hub.hub().nudge(self.session_id)
         await self.send_json(reply)
 
     def _handle(self, frame: dict[str, Any]) -> dict[str, Any]:
@@ -131,11 +140,21 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
                 answer=frame["answer"],
             )
             return {"type": "ack", "ref": frame["id"], "duplicate": not submitted.created}
+        if kind == "hand.raise":
+            assert self.participant is not None
+            live.hand_set(self.session, self.participant.pk, raised=frame["raised"])
+            return {"type": "ack", "ref": frame.get("id"), "hand": frame["raised"]}
+        if kind == "hand.lower":
+            live.hand_set(self.session, frame["participant"], raised=False)
+            return {"type": "ack", "ref": frame.get("id")}
         actions = {
             "session.run": lambda: live.session_run(self.session),
             "slide.goto": lambda: live.session_goto(self.session, frame["index"]),
             "question.open": lambda: live.question_open(self.session, frame["block"], frame.get("seconds")),
             "question.close": lambda: live.question_close(self.session),
+            "results.reveal": lambda: live.results_reveal(self.session, anonymous=frame["anonymous"]),
+            "screen.lock": lambda: live.screen_lock(self.session, locked=frame["locked"]),
+            "participant.remove": lambda: live.participant_remove(self.session, frame["participant"]),
             "session.end": lambda: live.session_end(self.session),
         }
         self.session = actions[kind]()
@@ -146,12 +165,13 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
             self.session, participant=self.participant, is_teacher=self.role == "teacher"
         )
 
-    async def live_event(self, event: dict[str, Any]) -> None:
-        await self.send_json(
-            {"type": "event", "version": event["version"], "kind": event["kind"], "data": event["data"]}
-        )
-        if event["kind"] == "session.state" and event["data"].get("state") == "ended":
-            await self.close(code=CLOSE_SESSION_ENDED)
+    # --- called by the hub ------------------------------------------------------------------------
+
+    async def deliver(self, text: str) -> None:
+        await self.send(text_data=text)
+
+    async def terminate(self, code: int) -> None:
+        await self.close(code=code)
 
     async def send_json(self, content: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(content, ensure_ascii=False, default=str))
+        await self.send(text_data=live_hub.encode(content))

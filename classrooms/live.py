@@ -25,6 +25,7 @@ from courses.pages import LessonPage
 from edu.accounts.models import User
 
 MAX_QUESTION_SECONDS = 60 * 60
+PROTOCOL_VERSION = 2
 
 
 class LiveError(Exception):
@@ -40,7 +41,7 @@ def _publish(session: LiveSession, kind: str, data: dict[str, Any]) -> None:
     """Bump the version in this transaction and publish the event once it commits."""
     LiveSession.objects.filter(pk=session.pk).update(version=F("version") + 1)
     session.refresh_from_db(fields=["version"])
-    event = {"type": "live.event", "version": session.version, "kind": kind, "data": data}
+    event = {"type": "live.event", "session": session.pk, "version": session.version, "kind": kind, "data": data}
     group = session.group_name
 
     def send() -> None:
@@ -65,7 +66,9 @@ def session_start(*, teacher: User, lesson: LessonPage, classroom: Classroom | N
         raise LiveError("not_found", _("This lesson is not available."))
     try:
         with transaction.atomic():
-            return LiveSession.objects.create(teacher=teacher, lesson=lesson, classroom=classroom)
+            return LiveSession.objects.create(
+                teacher=teacher, lesson=lesson, classroom=classroom, slide_total=len(lesson.slides())
+            )
     except IntegrityError:
         raise LiveError("already_running", _("This class already has a live session. End it first.")) from None
 
@@ -81,18 +84,15 @@ def session_run(session: LiveSession) -> LiveSession:
     return session
 
 
-def slide_count(session: LiveSession) -> int:
-    return len(session.lesson.slides())
-
-
 def session_goto(session: LiveSession, index: int) -> LiveSession:
     with transaction.atomic():
         session = _locked(session)
         _require_running(session)
-        if not 0 <= index < slide_count(session):
+        session.slide_total = len(session.lesson.slides())  # the lesson may have been edited meanwhile
+        if not 0 <= index < session.slide_total:
             raise LiveError("invalid_slide", _("There is no such slide."))
         session.slide_index = index
-        session.save(update_fields=["slide_index"])
+        session.save(update_fields=["slide_index", "slide_total"])
         _publish(session, "slide.changed", {"index": index})
     return session
 
@@ -106,10 +106,16 @@ def question_open(session: LiveSession, block_id: str, seconds: int | None = Non
             raise LiveError("unknown_activity", _("This question is not part of the lesson."))
         if seconds is not None and not 1 <= seconds <= MAX_QUESTION_SECONDS:
             raise LiveError("invalid_timer", _("The timer must be between 1 second and 1 hour."))
-        session.open_block_id, session.revealed = block_id, False
-        session.deadline = timezone.now() + timedelta(seconds=seconds) if seconds else None
-        session.save(update_fields=["open_block_id", "revealed", "deadline"])
-        _publish(session, "question.opened", {"block": block_id, "deadline": _iso(session.deadline)})
+        now = timezone.now()
+        session.open_block_id = session.last_block_id = block_id
+        session.revealed, session.question_opened_at = False, now
+        session.deadline = now + timedelta(seconds=seconds) if seconds else None
+        session.save(update_fields=["open_block_id", "last_block_id", "revealed", "question_opened_at", "deadline"])
+        _publish(
+            session,
+            "question.opened",
+            {"block": block_id, "kind": block.block_type, "deadline": _iso(session.deadline)},
+        )
     return session
 
 
@@ -118,10 +124,57 @@ def question_close(session: LiveSession) -> LiveSession:
         session = _locked(session)
         _require_running(session)
         closed = session.open_block_id
+        if not closed:
+            raise LiveError("invalid_state", _("No question is open."))
         session.open_block_id, session.deadline = "", None
         session.save(update_fields=["open_block_id", "deadline"])
         _publish(session, "question.closed", {"block": closed})
     return session
+
+
+def results_reveal(session: LiveSession, *, anonymous: bool = True) -> LiveSession:
+    """Close the current question (if open) and show its results to everyone."""
+    with transaction.atomic():
+        session = _locked(session)
+        _require_running(session)
+        block_id = session.open_block_id or session.last_block_id
+        if not block_id:
+            raise LiveError("invalid_state", _("Open a question before revealing its results."))
+        session.open_block_id, session.deadline = "", None
+        session.revealed, session.anonymous = True, anonymous
+        session.save(update_fields=["open_block_id", "deadline", "revealed", "anonymous"])
+        _publish(session, "results.revealed", {"block": block_id, "results": results_of(session)})
+    return session
+
+
+def screen_lock(session: LiveSession, *, locked: bool) -> LiveSession:
+    with transaction.atomic():
+        session = _locked(session)
+        if session.state == SessionState.ENDED:
+            raise LiveError("invalid_state", _("The session has ended."))
+        session.locked = locked
+        session.save(update_fields=["locked"])
+        _publish(session, "screen.locked", {"locked": locked})
+    return session
+
+
+def participant_remove(session: LiveSession, participant_id: int) -> LiveSession:
+    """Remove someone from the session: their sockets close and they cannot rejoin it."""
+    with transaction.atomic():
+        session = _locked(session)
+        if not Participant.objects.filter(session=session, pk=participant_id, removed=False).update(removed=True):
+            raise LiveError("unknown_participant", _("This participant is not in the session."))
+        _publish(session, "participant.removed", {"participant": participant_id})
+    return session
+
+
+def hand_set(session: LiveSession, participant_id: int, *, raised: bool) -> None:
+    """Raise or lower a hand. Not a versioned event: the teacher's roster shows the queue."""
+    updated = Participant.objects.filter(session=session, pk=participant_id, removed=False).update(
+        hand_raised_at=timezone.now() if raised else None
+    )
+    if not updated:
+        raise LiveError("unknown_participant", _("This participant is not in the session."))
 
 
 def session_end(session: LiveSession) -> LiveSession:
@@ -136,7 +189,8 @@ def session_end(session: LiveSession) -> LiveSession:
 
 
 def participant_join(session: LiveSession, user: User) -> Participant:
-    """A student of the session's class joins (again: the same participant after a reload)."""
+    """A student of the session's class, or a signed-in user of an open session, joins (again:
+    the same participant after a reload or on another device)."""
     if session.state == SessionState.ENDED:
         raise LiveError("ended", _("This session has ended."))
     if (
@@ -147,11 +201,37 @@ def participant_join(session: LiveSession, user: User) -> Participant:
     ):
         raise LiveError("not_found", _("This session does not exist."))
     participant, _created = Participant.objects.get_or_create(
-        session=session, user=user, defaults={"nickname": user.get_short_name()}
+        session=session, user=user, defaults={"nickname": user.get_short_name()[:NICKNAME_MAX]}
     )
     if participant.removed:
         raise LiveError("removed", _("Your teacher removed you from this session."))
+    presence_refresh(session.pk, [participant.pk])
     return participant
+
+
+NICKNAME_MAX = 20
+
+
+def guest_join(session: LiveSession, nickname: str) -> Participant:
+    """Someone without an account joins an open session with a nickname (assemblies, guests)."""
+    if not session.is_open:
+        raise LiveError("not_found", _("This session does not exist."))
+    if session.state == SessionState.ENDED:
+        raise LiveError("ended", _("This session has ended."))
+    name = " ".join(nickname.split())
+    if not name:
+        raise LiveError("invalid_nickname", _("Enter a nickname."))
+    if len(name) > NICKNAME_MAX:
+        message = _("A nickname can have at most %(max)d characters.") % {"max": NICKNAME_MAX}
+        raise LiveError("invalid_nickname", message)
+    taken = set(
+        Participant.objects.filter(session=session, nickname__startswith=name).values_list("nickname", flat=True)
+    )
+    shown, n = name, 1
+    while shown in taken:
+        n += 1
+        shown = f"{name} ({n})"
+    return Participant.objects.create(session=session, nickname=shown, last_seen=timezone.now())
 
 
 @dataclass(frozen=True)
@@ -163,15 +243,16 @@ class Submitted:
 def response_submit(
     session: LiveSession, participant: Participant, *, client_id: uuid.UUID, block_id: str, answer: Any
 ) -> Submitted:
-    """At-least-once in, exactly-once stored: a re-sent ``client_id`` returns the stored answer."""
+    """At-least-once in, exactly-once stored: a re-sent ``client_id`` returns the stored answer.
+    No event per answer: the caller nudges the teacher's tally, which is coalesced (live_hub)."""
     existing = LiveResponse.objects.filter(session=session, client_id=client_id).first()
     if existing is not None:
         if existing.participant_id != participant.pk:
             raise LiveError("invalid_frame", _("This answer id is already used."))
         return Submitted(existing, created=False)
-    session.refresh_from_db(fields=["state", "open_block_id", "deadline"])
+    session.refresh_from_db(fields=["state", "open_block_id", "deadline", "question_opened_at"])
     _require_running(session)
-    if session.open_block_id != block_id:
+    if session.open_block_id != block_id or session.revealed:
         raise LiveError("question_closed", _("This question is not open."))
     if session.deadline is not None and timezone.now() > session.deadline:
         raise LiveError("question_closed", _("Time is up for this question."))
@@ -181,6 +262,8 @@ def response_submit(
         verdict = checking.check(block.block_type, block.value, answer)
     except checking.AnswerError as exc:
         raise LiveError("invalid_answer", str(exc)) from None
+    opened = session.question_opened_at
+    elapsed = int((timezone.now() - opened).total_seconds() * 1000) if opened else None
     try:
         with transaction.atomic():
             response = LiveResponse.objects.create(
@@ -191,8 +274,8 @@ def response_submit(
                 answer=verdict.stored,
                 correct=verdict.correct,
                 score=verdict.score,
+                elapsed_ms=max(elapsed, 0) if elapsed is not None else None,
             )
-            _publish(session, "response.counted", {"block": block_id})
     except IntegrityError:
         again = LiveResponse.objects.filter(session=session, client_id=client_id).first()
         if again is not None:  # the same id raced in from another connection
@@ -203,25 +286,181 @@ def response_submit(
 
 def snapshot(session: LiveSession, *, participant: Participant | None, is_teacher: bool) -> dict[str, Any]:
     session.refresh_from_db()
+    block = session.lesson.activity(session.open_block_id) if session.open_block_id else None
     data: dict[str, Any] = {
         "type": "snapshot",
+        "protocol": PROTOCOL_VERSION,
         "version": session.version,
+        "server_time": int(timezone.now().timestamp() * 1000),
         "state": session.state,
-        "slide": {"index": session.slide_index, "count": slide_count(session)},
-        "question": {"block": session.open_block_id, "deadline": _iso(session.deadline), "revealed": session.revealed},
+        "slide": {"index": session.slide_index, "count": session.slide_total},
+        "question": {
+            "block": session.open_block_id,
+            "kind": block.block_type if block is not None else "",
+            "deadline": _iso(session.deadline),
+            "revealed": session.revealed,
+        },
+        "locked": session.locked,
+        "results": results_of(session) if session.revealed else None,
     }
     if participant is not None:
-        data["my_answers"] = {
-            r.block_id: r.answer for r in LiveResponse.objects.filter(session=session, participant=participant)
+        participant.refresh_from_db(fields=["hand_raised_at", "nickname"])
+        data["me"] = {
+            "participant": participant.pk,
+            "nickname": participant.nickname,
+            "hand": participant.hand_raised_at is not None,
+            "answers": {
+                r.block_id: {
+                    "answer": r.answer,
+                    "correct": r.correct if _verdict_visible(session, r.block_id) else None,
+                }
+                for r in LiveResponse.objects.filter(session=session, participant=participant)
+            },
         }
     if is_teacher:
-        data["participants"] = list(Participant.objects.filter(session=session, removed=False).values("id", "nickname"))
-        data["answered"] = (
-            LiveResponse.objects.filter(session=session, block_id=session.open_block_id).count()
-            if session.open_block_id
-            else 0
-        )
+        data["teacher"] = {"code": session.code, "open": session.is_open, **teacher_view(session)}
     return data
+
+
+def _verdict_visible(session: LiveSession, block_id: str) -> bool:
+    """A student sees whether they were right once the teacher reveals, or once the class has
+    moved on to another question; never while the question is still running."""
+    if block_id == session.open_block_id:
+        return False
+    return session.revealed or block_id != session.last_block_id
+
+
+def teacher_view(session: LiveSession) -> dict[str, Any]:
+    """The roster with presence and the tally of the current question: two or three queries,
+    whatever the number of students (the teacher's process recomputes it, coalesced)."""
+    now = timezone.now()
+    block_id = session.open_block_id or session.last_block_id
+    answered: set[int] = set()
+    if block_id:
+        answered = set(
+            LiveResponse.objects.filter(session=session, block_id=block_id).values_list("participant_id", flat=True)
+        )
+    roster = [
+        {
+            "id": p["id"],
+            "nickname": p["nickname"],
+            "status": presence(p["last_seen"], now),
+            "hand": _iso(p["hand_raised_at"]),
+            "answered": p["id"] in answered,
+        }
+        for p in Participant.objects.filter(session=session, removed=False)
+        .order_by("nickname", "id")
+        .values("id", "nickname", "last_seen", "hand_raised_at")
+    ]
+    tally = None
+    if block_id:
+        summary = results_of(session, block_id=block_id, names=False)
+        tally = {
+            "block": block_id,
+            "open": session.open_block_id == block_id,
+            "answered": summary["answered"],
+            "total": len(roster),
+            "correct": summary["correct_count"],
+            "distribution": summary["distribution"],
+        }
+    return {"roster": roster, "tally": tally}
+
+
+CONNECTED_SECONDS, RECONNECTING_SECONDS = 10, 60
+DISTRIBUTION_LABELS = 12
+
+
+def presence(last_seen: Any, now: Any) -> str:
+    if last_seen is None:
+        return "gone"
+    age = (now - last_seen).total_seconds()
+    if age <= CONNECTED_SECONDS:
+        return "connected"
+    return "reconnecting" if age <= RECONNECTING_SECONDS else "gone"
+
+
+def results_of(session: LiveSession, *, block_id: str | None = None, names: bool | None = None) -> dict[str, Any]:
+    """The results of one question: counts, distribution in display form, the correct answer."""
+    block_id = block_id or session.open_block_id or session.last_block_id
+    block = session.lesson.activity(block_id)
+    kind = block.block_type if block is not None else ""
+    value = block.value if block is not None else {}
+    rows = list(
+        LiveResponse.objects.filter(session=session, block_id=block_id, participant__removed=False).values(
+            "answer", "correct", "participant__nickname"
+        )
+    )
+    counts: dict[str, int] = {}
+    if kind != "open_response":
+        for row in rows:
+            label = answer_label(kind, value, row["answer"])
+            counts[label] = counts.get(label, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    distribution = [{"label": label, "count": n} for label, n in ranked[:DISTRIBUTION_LABELS]]
+    if len(ranked) > DISTRIBUTION_LABELS:
+        distribution.append({"label": "…", "count": sum(n for _label, n in ranked[DISTRIBUTION_LABELS:])})
+    if kind == "poll" or (kind == "multiple_choice" and not value.get("multiple")):
+        options = value.get("options") if kind == "poll" else [c["text"] for c in value.get("choices") or []]
+        shown = {d["label"] for d in distribution}
+        distribution += [{"label": str(o), "count": 0} for o in options or [] if str(o) not in shown]
+    show_names = (not session.anonymous) if names is None else names
+    results: dict[str, Any] = {
+        "block": block_id,
+        "kind": kind,
+        "anonymous": not show_names,
+        "answered": len(rows),
+        "total": Participant.objects.filter(session=session, removed=False).count(),
+        "correct_count": sum(1 for row in rows if row["correct"]),
+        "answer": correct_label(kind, value),
+        "explanation": str(value.get("explanation") or "") if block is not None else "",
+        "distribution": distribution,
+    }
+    if show_names:
+        results["names"] = sorted(row["participant__nickname"] for row in rows if row["correct"])
+    return results
+
+
+def answer_label(kind: str, value: Any, stored: Any) -> str:
+    """A stored answer as people read it (choice texts rather than indexes)."""
+    if kind == "multiple_choice" and isinstance(stored, list):
+        choices = list(value.get("choices") or [])
+        return ", ".join(
+            str(choices[i]["text"]) if isinstance(i, int) and 0 <= i < len(choices) else str(i) for i in stored
+        )
+    if kind == "true_false" and isinstance(stored, bool):
+        return _("True") if stored else _("False")
+    if kind == "poll" and isinstance(stored, int):
+        options = list(value.get("options") or [])
+        return str(options[stored]) if 0 <= stored < len(options) else str(stored)
+    return str(stored)[:80]
+
+
+def correct_label(kind: str, value: Any) -> str:
+    if kind == "multiple_choice":
+        return answer_label(kind, value, [i for i, c in enumerate(value.get("choices") or []) if c.get("correct")])
+    if kind == "true_false":
+        return answer_label(kind, value, bool(value.get("answer")))
+    if kind == "short_answer":
+        return ", ".join(str(a) for a in value.get("accepted_answers") or [])
+    if kind == "numeric":
+        unit = value.get("unit") or ""
+        return f"{value.get('answer')}" + (f" {unit}" if unit else "")
+    return ""
+
+
+def verdicts_for(session_id: int, block_id: str, participant_ids: list[int]) -> dict[int, bool | None]:
+    """Each local student's own verdict for a revealed question: one query per process."""
+    return dict(
+        LiveResponse.objects.filter(
+            session_id=session_id, block_id=block_id, participant_id__in=participant_ids
+        ).values_list("participant_id", "correct")
+    )
+
+
+def presence_refresh(session_id: int, participant_ids: list[int], *, left: bool = False) -> None:
+    """A process marks its own sockets as seen (every few seconds), or as just left."""
+    moment = timezone.now() - timedelta(seconds=CONNECTED_SECONDS + 1) if left else timezone.now()
+    Participant.objects.filter(session_id=session_id, pk__in=participant_ids).update(last_seen=moment)
 
 
 def _require_running(session: LiveSession) -> None:

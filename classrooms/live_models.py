@@ -32,9 +32,14 @@ class LiveSession(models.Model):
     code = models.CharField(max_length=6, unique=True, default=new_session_code)
     state = models.CharField(max_length=10, choices=SessionState.choices, default=SessionState.LOBBY)
     slide_index = models.PositiveIntegerField(default=0)
-    open_block_id = models.CharField(max_length=64, blank=True)
+    open_block_id = models.CharField(max_length=64, blank=True)  # the question accepting answers now
+    last_block_id = models.CharField(max_length=64, blank=True)  # the question opened last (for results)
     deadline = models.DateTimeField(null=True, blank=True)
+    question_opened_at = models.DateTimeField(null=True, blank=True)
     revealed = models.BooleanField(default=False)
+    anonymous = models.BooleanField(default=True)
+    locked = models.BooleanField(default=False)
+    slide_total = models.PositiveIntegerField(default=1)
     version = models.PositiveBigIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -55,6 +60,11 @@ class LiveSession(models.Model):
     def group_name(self) -> str:
         return f"live.{self.pk}"
 
+    @property
+    def is_open(self) -> bool:
+        """An open session has no class: guests join with the code and a nickname."""
+        return self.classroom_id is None
+
 
 class Participant(models.Model):
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="participants")
@@ -64,6 +74,8 @@ class Participant(models.Model):
     nickname = models.CharField(max_length=40)
     removed = models.BooleanField(default=False)
     joined_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(null=True, blank=True)
+    hand_raised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -87,6 +99,7 @@ class LiveResponse(models.Model):
     answer = models.JSONField()
     correct = models.BooleanField(null=True)
     score = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    elapsed_ms = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

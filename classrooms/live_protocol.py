@@ -24,11 +24,20 @@ CLIENT_FRAMES: dict[str, FrameSpec] = {
     "slide.goto": FrameSpec(frozenset({TEACHER}), {"index": int}),
     "question.open": FrameSpec(frozenset({TEACHER}), {"block": str}),
     "question.close": FrameSpec(frozenset({TEACHER}), {}),
+    "results.reveal": FrameSpec(frozenset({TEACHER}), {"anonymous": bool}),
+    "screen.lock": FrameSpec(frozenset({TEACHER}), {"locked": bool}),
+    "participant.remove": FrameSpec(frozenset({TEACHER}), {"participant": int}),
+    "hand.lower": FrameSpec(frozenset({TEACHER}), {"participant": int}),
     "session.end": FrameSpec(frozenset({TEACHER}), {}),
     "answer.submit": FrameSpec(
         frozenset({STUDENT}), {"id": str, "block": str, "answer": (str, int, float, bool, list)}
     ),
+    "hand.raise": FrameSpec(frozenset({STUDENT}), {"raised": bool}),
 }
+
+# Frames after which the teacher's roster or tally may have changed (the hub coalesces the nudge).
+NUDGING = frozenset({"answer.submit", "hand.raise", "hand.lower", "participant.remove"})
+MAX_ID = 64
 
 
 def validate(frame: dict[str, Any], role: str) -> dict[str, Any]:
@@ -46,6 +55,8 @@ def validate(frame: dict[str, Any], role: str) -> dict[str, Any]:
             uuid.UUID(frame["id"])
         except ValueError:
             raise ProtocolError("invalid_frame", "Field 'id' must be a UUID.") from None
+    elif "id" in frame and not (isinstance(frame["id"], str) and len(frame["id"]) <= MAX_ID):
+        raise ProtocolError("invalid_frame", "Field 'id' must be a string of at most 64 characters.")
     if "seconds" in frame and (not isinstance(frame["seconds"], int) or isinstance(frame["seconds"], bool)):
         raise ProtocolError("invalid_frame", "Field 'seconds' must be a whole number.")
     return frame

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, F, Q, QuerySet
 
 from classrooms.models import Classroom, MemberRole, Membership, School, SchoolMembership
 from edu.accounts.models import User
+
+if TYPE_CHECKING:
+    from classrooms.live_models import LiveSession
 
 
 def school_for_user(user: User) -> School | None:
@@ -35,3 +40,19 @@ def classroom_roster(classroom: Classroom) -> QuerySet[Membership]:
 
 def teachers_of(classroom: Classroom) -> QuerySet[User]:
     return User.objects.filter(memberships__classroom=classroom, memberships__role=MemberRole.TEACHER)
+
+
+def live_sessions_for_home(user: User) -> QuerySet[LiveSession]:
+    """Unfinished live sessions of the user's classes (and a teacher's own open sessions)."""
+    from classrooms.live_models import LiveSession, SessionState
+
+    mine = Q(classroom__memberships__user=user)
+    if user.is_teacher:
+        mine |= Q(teacher=user)
+    return (
+        LiveSession.objects.filter(mine)
+        .exclude(state=SessionState.ENDED)
+        .select_related("lesson", "classroom")
+        .distinct()
+        .order_by("-created_at")
+    )

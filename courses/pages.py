@@ -285,6 +285,13 @@ class LessonPage(Page):
             if isinstance(page, (LibraryIndexPage, CoursePage, UnitPage))
         ]
         context["labels"] = lesson_labels()
+        user = request.user
+        from edu.accounts.models import User
+
+        if isinstance(user, User) and user.is_teacher:
+            from classrooms.live_forms import StartSessionForm
+
+            context["live_form"] = StartSessionForm(user, initial={"lesson": self.pk})
         return context
 
 

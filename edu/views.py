@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from classrooms.forms import JoinClassForm
-from classrooms.selectors import classrooms_for_home, school_for_user
+from classrooms.selectors import classrooms_for_home, live_sessions_for_home, school_for_user
 from edu.accounts.models import User
 
 
@@ -15,6 +15,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if not isinstance(user, User):
         return render(request, "home/landing.html")
     classes = list(classrooms_for_home(user))
+    live_now = list(live_sessions_for_home(user))
     if user.is_teacher:
-        return render(request, "home/teacher.html", {"classes": classes, "school": school_for_user(user)})
-    return render(request, "home/student.html", {"classes": classes, "join_form": JoinClassForm()})
+        return render(
+            request, "home/teacher.html", {"classes": classes, "school": school_for_user(user), "live_now": live_now}
+        )
+    return render(
+        request, "home/student.html", {"classes": classes, "join_form": JoinClassForm(), "live_now": live_now}
+    )

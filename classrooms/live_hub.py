@@ -1,0 +1,250 @@
+"""Per-process fan-out for live sessions (ADR 0006).
+
+Each ASGI process joins a session's channel-layer group once, with one channel of its own, and
+hands every event to its local sockets itself: the frame is encoded once and written to each
+socket, instead of one channel-layer message, one queue and one task wake-up per socket. The
+hub also keeps the teacher's roster and tally fresh without a message per answer:
+
+- an answer, a join, a leave or a hand marks the session; every ``TICK`` seconds the hub sends
+  one ``live.nudge`` per marked session to the group;
+- the process holding a teacher's socket recomputes roster and tally from the database on a
+  nudge (at most once per tick) and every ``REFRESH`` seconds regardless, and pushes them when
+  they changed;
+- every ``REFRESH`` seconds it stamps ``last_seen`` on its own participants, so the sockets of a
+  killed process turn "reconnecting", then "gone" on the teacher's screen by themselves.
+
+Nothing here is authoritative: the database is. Losing a hub (a killed worker) or a message (the
+channel layer delivers at most once) costs a resync, never an answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import weakref
+from collections import defaultdict
+from typing import Any, Protocol
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from classrooms import live
+
+logger = logging.getLogger(__name__)
+
+TICK = 0.2
+REFRESH = 5.0
+CLOSE_REMOVED = 4403
+CLOSE_ENDED = 1000
+
+
+class LocalSocket(Protocol):
+    session_id: int
+    role: str
+    participant_id: int | None
+
+    async def deliver(self, text: str) -> None: ...
+
+    async def terminate(self, code: int) -> None: ...
+
+
+def encode(frame: dict[str, Any]) -> str:
+    return json.dumps(frame, ensure_ascii=False, default=str)
+
+
+def group_name(session_id: int) -> str:
+    return f"live.{session_id}"
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.sockets: dict[int, set[LocalSocket]] = defaultdict(set)
+        self.to_nudge: set[int] = set()
+        self.stale: set[int] = set()
+        self.pushed: dict[int, dict[str, str]] = defaultdict(dict)
+        self._start_lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # --- sockets -------------------------------------------------------------------------------
+
+    async def register(self, socket: LocalSocket) -> None:
+        await self._start()
+        members = self.sockets[socket.session_id]
+        first = not members
+        members.add(socket)
+        if first and self.layer is not None and self.channel is not None:
+            await self.layer.group_add(group_name(socket.session_id), self.channel)
+        self.nudge(socket.session_id)
+
+    async def unregister(self, socket: LocalSocket) -> None:
+        members = self.sockets.get(socket.session_id)
+        if members is None or socket not in members:
+            return
+        members.discard(socket)
+        pid = socket.participant_id
+        if pid is not None and not any(s.participant_id == pid for s in members):
+            await database_sync_to_async(live.presence_refresh)(socket.session_id, [pid], left=True)
+        if not members:
+            del self.sockets[socket.session_id]
+            self.pushed.pop(socket.session_id, None)
+            if self.layer is not None and self.channel is not None:
+                await self.layer.group_discard(group_name(socket.session_id), self.channel)
+        self.nudge(socket.session_id)
+
+    def nudge(self, session_id: int) -> None:
+        """Something the teacher's roster or tally shows changed; coalesced to one message a tick."""
+        self.to_nudge.add(session_id)
+
+    def has_teacher(self, session_id: int) -> bool:
+        return any(s.role == "teacher" for s in self.sockets.get(session_id, ()))
+
+    # --- the process's one channel ---------------------------------------------------------------
+
+    async def _start(self) -> None:
+        async with self._start_lock:
+            if self._tasks:
+                return
+            if self.layer is not None:
+                self.channel = await self.layer.new_channel("live-hub.")
+                self._tasks.append(asyncio.create_task(self._receive_forever()))
+            self._tasks.append(asyncio.create_task(self._tick_forever()))
+
+    async def _receive_forever(self) -> None:
+        assert self.layer is not None and self.channel is not None
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the layer's backend is down: keep trying, the clients resync
+                logger.warning("live hub: channel layer receive failed; retrying", exc_info=True)
+                await asyncio.sleep(1)
+                continue
+            try:
+                await self.dispatch(message)
+            except Exception:
+                logger.exception("live hub: dispatch failed")
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        session_id = message.get("session")
+        if not isinstance(session_id, int):
+            return
+        if message.get("type") == "live.nudge":
+            if self.has_teacher(session_id):
+                self.stale.add(session_id)
+            return
+        if message.get("type") != "live.event":
+            return
+        sockets = list(self.sockets.get(session_id, ()))
+        if not sockets:
+            return
+        kind, data = message["kind"], message["data"]
+        frame = {"type": "event", "version": message["version"], "kind": kind, "data": data}
+        text = encode(frame)
+        self.stale.add(session_id)
+        if kind == "results.revealed":
+            await self._deliver_results(session_id, sockets, frame, text)
+        else:
+            await self._deliver(sockets, text)
+        if kind == "session.state" and data.get("state") == "ended":
+            await asyncio.gather(*(s.terminate(CLOSE_ENDED) for s in sockets), return_exceptions=True)
+        elif kind == "participant.removed":
+            gone = [s for s in sockets if s.participant_id == data.get("participant")]
+            await asyncio.gather(*(s.terminate(CLOSE_REMOVED) for s in gone), return_exceptions=True)
+
+    async def _deliver(self, sockets: list[LocalSocket], text: str) -> None:
+        results = await asyncio.gather(*(s.deliver(text) for s in sockets), return_exceptions=True)
+        for result in results:
+            if isinstance(result, Exception):
+                logger.debug("live hub: a socket went away during delivery: %r", result)
+
+    async def _deliver_results(
+        self, session_id: int, sockets: list[LocalSocket], frame: dict[str, Any], text: str
+    ) -> None:
+        """Results go to everyone; each student's frame also says whether *they* were right (one
+        query for this process's students)."""
+        students = [s for s in sockets if s.participant_id is not None]
+        verdicts = await database_sync_to_async(live.verdicts_for)(
+            session_id, frame["data"]["block"], [s.participant_id for s in students if s.participant_id is not None]
+        )
+        await self._deliver([s for s in sockets if s.participant_id is None], text)
+        by_verdict: dict[bool | None, list[LocalSocket]] = defaultdict(list)
+        for s in students:
+            by_verdict[verdicts.get(s.participant_id) if s.participant_id is not None else None].append(s)
+        for verdict, group in by_verdict.items():
+            mine = {**frame, "data": {**frame["data"], "mine": {"correct": verdict}}}
+            await self._deliver(group, encode(mine))
+
+    # --- the tick: nudges out, teacher views, presence -----------------------------------------
+
+    async def _tick_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_refresh = loop.time() + REFRESH
+        while True:
+            await asyncio.sleep(TICK)
+            try:
+                if loop.time() >= next_refresh:
+                    next_refresh = loop.time() + REFRESH
+                    await self._refresh_presence()
+                    self.stale.update(sid for sid in self.sockets if self.has_teacher(sid))
+                await self._send_nudges()
+                await self._push_teacher_views()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("live hub: tick failed; retrying", exc_info=True)
+
+    async def _send_nudges(self) -> None:
+        pending, self.to_nudge = self.to_nudge, set()
+        for session_id in pending:
+            if self.has_teacher(session_id):
+                self.stale.add(session_id)  # no need to wait for our own message to come back
+            if self.layer is not None:
+                await self.layer.group_send(group_name(session_id), {"type": "live.nudge", "session": session_id})
+
+    async def _push_teacher_views(self) -> None:
+        stale, self.stale = self.stale, set()
+        for session_id in stale:
+            teachers = [s for s in self.sockets.get(session_id, ()) if s.role == "teacher"]
+            if not teachers:
+                continue
+            view = await database_sync_to_async(_teacher_view)(session_id)
+            if view is None:
+                continue
+            frames = {
+                "roster": encode({"type": "roster", "participants": view["roster"]}),
+                "tally": encode({"type": "tally", **view["tally"]}) if view["tally"] else "",
+            }
+            last = self.pushed[session_id]
+            for name, text in frames.items():
+                if text and last.get(name) != text:
+                    last[name] = text
+                    await self._deliver(teachers, text)
+
+    async def _refresh_presence(self) -> None:
+        for session_id, sockets in list(self.sockets.items()):
+            ids = sorted({s.participant_id for s in sockets if s.participant_id is not None})
+            if ids:
+                await database_sync_to_async(live.presence_refresh)(session_id, ids)
+
+
+def _teacher_view(session_id: int) -> dict[str, Any] | None:
+    from classrooms.live_models import LiveSession
+
+    session = LiveSession.objects.select_related("lesson").filter(pk=session_id).first()
+    return live.teacher_view(session) if session is not None else None
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+
+def hub() -> Hub:
+    """The hub of the running event loop (one per process in production; one per test loop)."""
+    loop = asyncio.get_running_loop()
+    found = _hubs.get(loop)
+    if found is None:
+        found = _hubs[loop] = Hub()
+    return found
