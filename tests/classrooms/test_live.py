@@ -5,71 +5,12 @@ import json
 import uuid
 
 import pytest
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
 
 from classrooms import live
 from classrooms.live_models import LiveResponse, LiveSession
-from edu.asgi import application
-from tests.courses.conftest import build_library
+from tests.classrooms.conftest import connect, cookie_for, next_frame, numeric_block
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def lesson(personas, tmp_path):
-    ensure_wagtail_roots()  # transactional tests flush what Wagtail's migrations created
-    return build_library(tmp_path).lesson
-
-
-def ensure_wagtail_roots() -> None:
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(language_code="ko")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
-
-
-@pytest.fixture
-def session(personas, lesson):
-    started = live.session_start(teacher=personas.teacher, lesson=lesson, classroom=personas.classroom)
-    return live.session_run(started)
-
-
-def cookie_for(client, user) -> str:
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-async def connect(cookie: str, session_id: int) -> tuple[WebsocketCommunicator, bool, int | None]:
-    comm = WebsocketCommunicator(
-        application,
-        f"/ws/live/{session_id}/",
-        headers=[
-            (b"host", b"127.0.0.1:8000"),
-            (b"origin", b"http://127.0.0.1:8000"),
-            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
-        ],
-    )
-    connected, code = await comm.connect()
-    return comm, connected, code
-
-
-async def next_frame(comm: WebsocketCommunicator, *types: str, timeout: float = 3) -> dict:
-    """The next frame of one of ``types``, skipping the teacher's roster and tally pushes (they
-    arrive whenever the hub's tick finds something changed) and, when waiting for an ack, events
-    (the sender's own event may overtake its ack)."""
-    skippable = {"roster", "tally"} | ({"event"} if "event" not in types else set())
-    while True:
-        frame = await comm.receive_json_from(timeout=timeout)
-        if frame["type"] in types:
-            return frame
-        assert frame["type"] in skippable, frame
-
-
-def numeric_block(lesson) -> str:
-    return next(block["id"] for block in lesson.body.raw_data if block["type"] == "numeric")
 
 
 async def test_teacher_moves_slides_and_students_follow_in_order(client, personas, session, lesson):
