@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from classrooms import cards as login_cards
 from classrooms.access import classroom_for_teacher, classroom_for_user, require_teacher, signed_in_user
 from classrooms.forms import ClassroomForm, ConfirmForm, CoTeacherForm, JoinClassForm, StudentForm, StudentListForm
+from classrooms.live_report import classroom_live_sessions
 from classrooms.models import Classroom, MemberRole, Membership
 from classrooms.selectors import classroom_roster
 from classrooms.services import (
@@ -28,6 +29,7 @@ from classrooms.services import (
 )
 
 ROSTER_PAGE_SIZE = 50
+LIVE_SESSIONS_SHOWN = 20
 
 
 @login_required
@@ -56,6 +58,7 @@ def classroom_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
     teachers = [m for m in roster if m.role == MemberRole.TEACHER]
     students = Paginator([m for m in roster if m.role == MemberRole.STUDENT], ROSTER_PAGE_SIZE)
     page = students.get_page(request.GET.get("page"))
+    live_sessions, live_session_total = classroom_live_sessions(classroom, limit=LIVE_SESSIONS_SHOWN)
     return render(
         request,
         "classrooms/classroom_teacher.html",
@@ -65,6 +68,8 @@ def classroom_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
             "page": page,
             "student_total": students.count,
             "co_teacher_form": CoTeacherForm(),
+            "live_sessions": live_sessions,
+            "live_session_total": live_session_total,
         },
     )
 

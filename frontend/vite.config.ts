@@ -19,6 +19,9 @@ export default defineConfig({
       input: { main: fileURLToPath(new URL("src/main.ts", import.meta.url)) },
     },
   },
+  // Vitest reads classrooms/live_labels.py (?raw) to compare its keys with the scripts'.
+  // Only classrooms/ is allowed outside frontend/ (the dev server must not serve var/ or .env).
+  server: { fs: { allow: [here, fileURLToPath(new URL("../classrooms/", import.meta.url))] } },
   test: {
     environment: "happy-dom",
     include: ["tests/**/*.test.ts"],

@@ -4,12 +4,20 @@ import "./styles/app.css";
 import { mountCodeLogin } from "./pages/code-login";
 import { mountLesson } from "./pages/lesson";
 import { mountLiveCheck } from "./pages/live-check";
+import { mountLiveConsole } from "./pages/live-console";
+import { mountLiveStudent } from "./pages/live-student";
 import { mountPrintButtons } from "./pages/print";
 
 /** Mounts each page module whose root element is on this page. */
 function boot(): void {
   const liveCheck = document.querySelector<HTMLElement>("[data-live-check]");
   if (liveCheck) mountLiveCheck(liveCheck);
+
+  const liveConsole = document.querySelector<HTMLElement>("[data-live-console]");
+  if (liveConsole) mountLiveConsole(liveConsole);
+
+  const liveStudent = document.querySelector<HTMLElement>("[data-live-student]");
+  if (liveStudent) mountLiveStudent(liveStudent);
 
   const codeLogin = document.querySelector<HTMLFormElement>("form[data-code-login]");
   if (codeLogin) mountCodeLogin(codeLogin);

@@ -1,0 +1,53 @@
+"""Seeds a server's database for the fault tests (run inside `manage.py shell`): a class of N
+students, the test lesson, a running session with its numeric question open, and a signed-in
+Django session per person. Prints JSON for the test to use."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from classrooms import live
+from classrooms.models import Membership, School
+from classrooms.services import StudentEntry, classroom_create, students_add
+from edu.accounts.models import User
+from tests.courses.conftest import build_library
+
+
+def cookie(user: User) -> str:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return str(store.session_key)
+
+
+def main(students: int) -> None:
+    lesson = build_library(Path(tempfile.mkdtemp(prefix="baeum-seed-"))).lesson
+    school = School.objects.create(name="장애훈련학교")
+    teacher = User.objects.create_user(username="fault-teacher", password=None, role="teacher", display_name="교사")
+    classroom = classroom_create(teacher=teacher, name="1반", grade=4, school_year=2026, subject="", school=school)
+    for start in range(0, students, 60):
+        entries = [StudentEntry(f"학생{i:04d}") for i in range(start, min(start + 60, students))]
+        students_add(classroom=classroom, entries=entries)
+    session = live.session_run(live.session_start(teacher=teacher, lesson=lesson, classroom=classroom))
+    block = next(b["id"] for b in lesson.body.raw_data if b["type"] == "numeric")
+    live.question_open(session, block)
+    pupils = [m.user for m in Membership.objects.filter(classroom=classroom, role="student").select_related("user")]
+    print(
+        json.dumps(
+            {
+                "session": session.pk,
+                "block": block,
+                "cookie_name": settings.SESSION_COOKIE_NAME,
+                "teacher": cookie(teacher),
+                "students": [cookie(user) for user in pupils],
+            }
+        )
+    )
