@@ -457,6 +457,11 @@ def verdicts_for(session_id: int, block_id: str, participant_ids: list[int]) -> 
     )
 
 
+def versions_of(session_ids: list[int]) -> dict[int, int]:
+    """The current version of each session (the hub checks it missed no event)."""
+    return dict(LiveSession.objects.filter(pk__in=session_ids).values_list("pk", "version"))
+
+
 def presence_refresh(session_id: int, participant_ids: list[int], *, left: bool = False) -> None:
     """A process marks its own sockets as seen (every few seconds), or as just left."""
     moment = timezone.now() - timedelta(seconds=CONNECTED_SECONDS + 1) if left else timezone.now()

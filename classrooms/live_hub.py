@@ -11,7 +11,12 @@ hub also keeps the teacher's roster and tally fresh without a message per answer
   nudge (at most once per tick) and every ``REFRESH`` seconds regardless, and pushes them when
   they changed;
 - every ``REFRESH`` seconds it stamps ``last_seen`` on its own participants, so the sockets of a
-  killed process turn "reconnecting", then "gone" on the teacher's screen by themselves.
+  killed process turn "reconnecting", then "gone" on the teacher's screen by themselves;
+- every ``REFRESH`` seconds it compares each local session's version in the database with the
+  highest version it relayed. An event committed a whole ``REFRESH`` ago and still not relayed was
+  lost (the channel layer dropped it, or Redis restarted): the hub sends its sockets one
+  ``{"type": "sync", "version": N}`` and the clients that are behind fetch a snapshot. A client
+  detects a gap itself when a later event arrives; this covers the *last* event being lost.
 
 Nothing here is authoritative: the database is. Losing a hub (a killed worker) or a message (the
 channel layer delivers at most once) costs a resync, never an answer.
@@ -65,6 +70,8 @@ class Hub:
         self.to_nudge: set[int] = set()
         self.stale: set[int] = set()
         self.pushed: dict[int, dict[str, str]] = defaultdict(dict)
+        self.relayed: dict[int, int] = {}  # session -> highest event version handed to local sockets
+        self.suspect: dict[int, int] = {}  # session -> a committed version not relayed at the last check
         self._start_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -90,6 +97,8 @@ class Hub:
         if not members:
             del self.sockets[socket.session_id]
             self.pushed.pop(socket.session_id, None)
+            self.relayed.pop(socket.session_id, None)
+            self.suspect.pop(socket.session_id, None)
             if self.layer is not None and self.channel is not None:
                 await self.layer.group_discard(group_name(socket.session_id), self.channel)
         self.nudge(socket.session_id)
@@ -142,6 +151,8 @@ class Hub:
         if not sockets:
             return
         kind, data = message["kind"], message["data"]
+        if isinstance(message.get("version"), int):
+            self.relayed[session_id] = max(self.relayed.get(session_id, 0), message["version"])
         frame = {"type": "event", "version": message["version"], "kind": kind, "data": data}
         text = encode(frame)
         self.stale.add(session_id)
@@ -189,6 +200,7 @@ class Hub:
                 if loop.time() >= next_refresh:
                     next_refresh = loop.time() + REFRESH
                     await self._refresh_presence()
+                    await self._check_versions()
                     self.stale.update(sid for sid in self.sockets if self.has_teacher(sid))
                 await self._send_nudges()
                 await self._push_teacher_views()
@@ -223,6 +235,30 @@ class Hub:
                 if text and last.get(name) != text:
                     last[name] = text
                     await self._deliver(teachers, text)
+
+    async def _check_versions(self) -> None:
+        """Tell local sockets to resync when an event committed at the previous check has still not
+        been relayed here: it was lost, not late (one query for all of this process's sessions)."""
+        local = list(self.sockets)
+        if not local:
+            return
+        versions = await database_sync_to_async(live.versions_of)(local)
+        for session_id, version in versions.items():
+            relayed = self.relayed.get(session_id)
+            if relayed is None or version <= relayed:
+                self.relayed.setdefault(session_id, version)  # the sockets' own snapshots are this recent
+                self.suspect.pop(session_id, None)
+                continue
+            lost = self.suspect.get(session_id)
+            if lost is None or lost <= relayed:
+                self.suspect[session_id] = version
+                continue
+            logger.info(
+                "live hub: session %s missed events up to version %s; asking clients to resync", session_id, lost
+            )
+            self.relayed[session_id] = version
+            self.suspect.pop(session_id, None)
+            await self._deliver(list(self.sockets.get(session_id, ())), encode({"type": "sync", "version": version}))
 
     async def _refresh_presence(self) -> None:
         for session_id, sockets in list(self.sockets.items()):

@@ -63,6 +63,20 @@ describe("LiveClient", () => {
     expect(sentTypes(ws)).toEqual([]);
   });
 
+  it("asks for a snapshot on a sync frame only when it is behind the version named", () => {
+    const ws = connect();
+    ws.serverSend(snapshot(7));
+    ws.serverSend({ type: "sync", version: 7 });
+    ws.serverSend({ type: "sync", version: 3 });
+    expect(sentTypes(ws)).toEqual([]);
+    ws.serverSend({ type: "sync", version: 9 }); // the last events were lost on the way
+    expect(sentTypes(ws)).toEqual(["snapshot.get"]);
+    ws.serverSend({ type: "sync", version: "9" }); // malformed: dropped
+    ws.serverSend(snapshot(9, { slide: { index: 3, count: 5 } }));
+    expect(client.state).toMatchObject({ version: 9, slide: { index: 3 } });
+    expect(sentTypes(ws)).toEqual(["snapshot.get"]);
+  });
+
   it("ignores stale and duplicate events without telling the page", () => {
     const ws = connect();
     ws.serverSend(snapshot(7));

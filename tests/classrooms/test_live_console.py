@@ -442,3 +442,33 @@ async def test_fuzzed_teacher_frames_never_crash_the_consumer(personas, session,
     assert reply["type"] in {"ack", "error", "snapshot"}
     await assert_still_serving(comm, session.pk)
     await comm.disconnect()
+
+
+async def test_a_lost_last_event_is_caught_by_the_version_check(personas, session):
+    """The channel layer may drop an event (at most once), and no later event may come to reveal
+    the gap: the hub notices a version committed a check ago and never relayed, and says "sync"."""
+    student, ok, _ = await connect(await sign_in(personas.student), session.pk)
+    assert ok
+    before = (await next_frame(student, "snapshot"))["version"]
+    hub = live_hub.hub()
+
+    # A change that was relayed normally: the checks stay quiet.
+    await sync_to_async(live.session_goto)(session, 1)
+    assert (await next_frame(student, "event"))["data"] == {"index": 1}
+    await hub._check_versions()
+    await hub._check_versions()
+
+    # A change committed whose event never arrived (what a Redis restart does to a publish).
+    await sync_to_async(
+        lambda: LiveSession.objects.filter(pk=session.pk).update(version=before + 2, slide_index=2)
+    )()
+    await hub._check_versions()  # could still be in flight: only suspected
+    await hub._check_versions()  # still not relayed a check later: lost
+    frame = await student.receive_json_from(timeout=3)
+    while frame["type"] in {"roster", "tally"}:
+        frame = await student.receive_json_from(timeout=3)
+    assert frame == {"type": "sync", "version": before + 2}
+    await student.send_json_to({"type": "snapshot.get"})
+    snapshot = await next_frame(student, "snapshot")
+    assert (snapshot["version"], snapshot["slide"]["index"]) == (before + 2, 2)
+    await student.disconnect()

@@ -148,6 +148,10 @@ export class LiveClient {
         notify(this.changeListeners, next, frame);
         return;
       }
+      case "sync":
+        // Events were lost on the way (not merely late): catch up from a snapshot.
+        if (this.current !== null && this.current.version < frame.version) this.requestSnapshot();
+        return;
       case "ack":
         notify(this.ackListeners, frame);
         return;

@@ -138,7 +138,17 @@ export interface ErrorFrame {
   ref: string | null;
 }
 
-export type ServerFrame = SnapshotFrame | EventFrame | RosterFrame | TallyFrame | AckFrame | ErrorFrame;
+/**
+ * The session's current version, sent by a server process that noticed it relayed fewer events
+ * than were committed (the channel layer lost some, e.g. while Redis restarted). A client behind
+ * it asks for a snapshot; one at or past it ignores the frame.
+ */
+export interface SyncFrame {
+  type: "sync";
+  version: number;
+}
+
+export type ServerFrame = SnapshotFrame | EventFrame | RosterFrame | TallyFrame | AckFrame | ErrorFrame | SyncFrame;
 
 /** Teacher frames; each may carry an `id` (≤ 64 chars) that the ack or error echoes as `ref`. */
 export type TeacherFrame =
@@ -375,6 +385,8 @@ function parseFrame(v: Obj): ServerFrame {
       if (v.duplicate !== undefined) ack.duplicate = need(typeof v.duplicate === "boolean", v.duplicate as boolean);
       return ack;
     }
+    case "sync":
+      return { type: "sync", version: need(isCount(v.version), v.version as number) };
     case "error":
       need(typeof v.code === "string" && typeof v.message === "string", null);
       need(v.ref === null || v.ref === undefined || typeof v.ref === "string", null);
