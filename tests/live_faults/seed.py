@@ -1,6 +1,8 @@
 """Seeds a server's database for the fault tests (run inside `manage.py shell`): a class of N
 students, the test lesson, a running session with its numeric question open, and a signed-in
-Django session per person. Prints JSON for the test to use."""
+Django session per person. Prints JSON for the test to use (the last line of the output):
+session id, the open block, every activity's block id by kind, the session cookie name and one
+cookie value for the teacher and for each student."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from classrooms import live
 from classrooms.models import Membership, School
 from classrooms.services import StudentEntry, classroom_create, students_add
+from courses.blocks import ACTIVITY_TYPES
 from edu.accounts.models import User
 from tests.courses.conftest import build_library
 
@@ -45,6 +48,7 @@ def main(students: int) -> None:
             {
                 "session": session.pk,
                 "block": block,
+                "blocks": {b["type"]: b["id"] for b in lesson.body.raw_data if b["type"] in ACTIVITY_TYPES},
                 "cookie_name": settings.SESSION_COOKIE_NAME,
                 "teacher": cookie(teacher),
                 "students": [cookie(user) for user in pupils],
