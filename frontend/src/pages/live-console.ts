@@ -365,6 +365,7 @@ export function mountLiveConsole(root: HTMLElement, options: LiveConsoleOptions 
     const badge = row.querySelector<HTMLElement>("[data-live-status]")!;
     badge.textContent = statusLabel(entry);
     badge.className = `live-badge live-status-${entry.status}`;
+    badge.hidden = ended; // presence means nothing once the session is over
     row.querySelector<HTMLElement>("[data-live-answered]")!.hidden = !entry.answered;
     row.querySelector<HTMLElement>("[data-live-hand-mark]")!.hidden = entry.hand === null;
     const remove = row.querySelector<HTMLButtonElement>('[data-testid="remove"]')!;
@@ -542,6 +543,7 @@ export function mountLiveConsole(root: HTMLElement, options: LiveConsoleOptions 
     stopped = true;
     if (ticker !== null) clearInterval(ticker);
     ticker = null;
+    if (connection) connection.hidden = true; // the socket closes on purpose: not "offline"
     if (client.state) render(client.state);
     else {
       root.dataset.state = "ended";

@@ -390,6 +390,7 @@ export function mountLiveStudent(root: HTMLElement, options: LiveStudentOptions 
     if (body) body.hidden = true;
     if (lockOverlay) lockOverlay.hidden = true;
     if (connection) connection.hidden = true;
+    if (slideNo) slideNo.hidden = true;
     root.dataset.state = kind;
     const panel = kind === "ended" ? endedPanel : kind === "removed" ? removedPanel : gonePanel;
     if (kind === "gone" && gonePanel) {
