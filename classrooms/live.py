@@ -4,6 +4,7 @@ for a snapshot on (re)connect or when they see a gap. Delivery may drop events; 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +24,8 @@ from courses.access import lesson_visible_to
 from courses.blocks import ACTIVITY_TYPES
 from courses.pages import LessonPage
 from edu.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 MAX_QUESTION_SECONDS = 60 * 60
 PROTOCOL_VERSION = 2
@@ -46,8 +49,12 @@ def _publish(session: LiveSession, kind: str, data: dict[str, Any]) -> None:
 
     def send() -> None:
         layer = get_channel_layer()
-        if layer is not None:
+        if layer is None:
+            return
+        try:
             async_to_sync(layer.group_send)(group, event)
+        except Exception as exc:  # the change is committed; the hubs' version check resyncs the clients
+            logger.warning("live: event %s of session %s not published (%s)", event["version"], event["session"], exc)
 
     transaction.on_commit(send)
 

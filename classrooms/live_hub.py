@@ -92,16 +92,20 @@ class Hub:
             return
         members.discard(socket)
         pid = socket.participant_id
-        if pid is not None and not any(s.participant_id == pid for s in members):
-            await database_sync_to_async(live.presence_refresh)(socket.session_id, [pid], left=True)
-        if not members:
+        left = pid is not None and not any(s.participant_id == pid for s in members)
+        # The bookkeeping happens before any await: sockets of one session closing together (the end
+        # of a lesson) or one joining meanwhile must never see another's half-done unregister.
+        last = not members
+        if last:
             del self.sockets[socket.session_id]
             self.pushed.pop(socket.session_id, None)
             self.relayed.pop(socket.session_id, None)
             self.suspect.pop(socket.session_id, None)
-            if self.layer is not None and self.channel is not None:
-                await self.layer.group_discard(group_name(socket.session_id), self.channel)
         self.nudge(socket.session_id)
+        if left and pid is not None:
+            await database_sync_to_async(live.presence_refresh)(socket.session_id, [pid], left=True)
+        if last and self.layer is not None and self.channel is not None and socket.session_id not in self.sockets:
+            await self.layer.group_discard(group_name(socket.session_id), self.channel)
 
     def nudge(self, session_id: int) -> None:
         """Something the teacher's roster or tally shows changed; coalesced to one message a tick."""
@@ -214,8 +218,12 @@ class Hub:
         for session_id in pending:
             if self.has_teacher(session_id):
                 self.stale.add(session_id)  # no need to wait for our own message to come back
-            if self.layer is not None:
+            if self.layer is None:
+                continue
+            try:
                 await self.layer.group_send(group_name(session_id), {"type": "live.nudge", "session": session_id})
+            except Exception as exc:  # the layer is down: other processes' teachers catch up every REFRESH
+                logger.warning("live hub: nudge for session %s not sent (%s)", session_id, exc)
 
     async def _push_teacher_views(self) -> None:
         stale, self.stale = self.stale, set()

@@ -57,9 +57,13 @@ def server_env(var_dir: Path, base: str, **extra: str) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
-    )
+    """Run ``manage.py`` with ``env``; its standard output, or a failure that shows its errors."""
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"manage.py {' '.join(args)[:200]} exited with {done.returncode}:\n"
+            + (done.stdout.decode(errors="replace") + done.stderr.decode(errors="replace"))[-4000:]
+        )
     return done.stdout.decode()
 
 

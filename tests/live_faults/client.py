@@ -25,6 +25,8 @@ from websockets.typing import Origin
 TERMINAL_CLOSE_CODES = {4401, 4403, 4404, 1000}
 SNAPSHOT_RETRY = 5.0
 CONNECT_ATTEMPT_TIMEOUT = 30.0
+RECHECK = 0.5
+MAX_RECONNECT_ATTEMPTS = 30  # one after another without a connection: then the client gives up
 
 
 @dataclass
@@ -114,6 +116,8 @@ class LiveClient:
             first = json.loads(await asyncio.wait_for(ws.recv(), CONNECT_ATTEMPT_TIMEOUT))
         except (ConnectionClosed, TimeoutError) as exc:
             self.failed_attempts += 1
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ws.close(), 3)
             code = exc.rcvd.code if isinstance(exc, ConnectionClosed) and exc.rcvd else None
             self.closes.append(code)
             if code in TERMINAL_CLOSE_CODES:
@@ -151,7 +155,10 @@ class LiveClient:
                     self.gone = True
                     return
                 self.url_index += 1  # the other worker first, as a load balancer would
-            await asyncio.sleep(random.uniform(0.05, 0.3) * min(2**attempt, 8))  # noqa: S311 - jitter
+            if attempt >= MAX_RECONNECT_ATTEMPTS:
+                self.gone = True
+                return
+            await asyncio.sleep(random.uniform(0.05, 0.3) * min(2**attempt, 8))  # jitter, as the browser's backoff
             attempt += 1
             if not await self._open():
                 self.url_index += 1
@@ -178,9 +185,15 @@ class LiveClient:
     async def request(self, frame: dict[str, Any], timeout: float = 15) -> dict[str, Any]:
         """A teacher action: send it with an id and wait for its ack; an error frame fails the test."""
         ref = str(uuid.uuid4())
+        ws = self.ws
         assert await self.send({**frame, "id": ref}), f"{self.name}: not connected"
-        await self.wait_for(lambda: ref in self.acks or any(e.get("ref") == ref for e in self.errors), timeout)
-        assert ref in self.acks, f"{self.name}: {frame['type']} refused: {[e for e in self.errors if e.get('ref') == ref]}"
+        await self.wait_for(
+            lambda: ref in self.acks or any(e.get("ref") == ref for e in self.errors) or self.ws is not ws, timeout
+        )
+        assert self.ws is ws or ref in self.acks, f"{self.name}: the server dropped the socket on {frame['type']}"
+        assert ref in self.acks, (
+            f"{self.name}: {frame['type']} refused: {[e for e in self.errors if e.get('ref') == ref]}"
+        )
         return self.acks[ref]
 
     async def wait_for(self, predicate: Any, timeout: float) -> None:
@@ -265,15 +278,16 @@ _listeners: list[asyncio.Event] = []
 
 
 async def wait_all(predicate: Any, timeout: float) -> bool:
-    """Wait until ``predicate()`` holds, re-checking whenever any client receives something;
-    False when ``timeout`` passes first."""
+    """Wait until ``predicate()`` holds, re-checking whenever any client receives something (and
+    every ``RECHECK`` seconds, for predicates on the database); False when ``timeout`` passes first."""
     wake = asyncio.Event()
     _listeners.append(wake)
     try:
         async with asyncio.timeout(timeout):
             while not predicate():
                 wake.clear()
-                await wake.wait()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), RECHECK)
         return True
     except TimeoutError:
         return predicate()

@@ -124,21 +124,34 @@ class Deployment:
 
     # --- the database, read directly (never through the servers under test) --------------------
 
-    def responses(self, block: str) -> list[tuple[uuid.UUID, int]]:
-        """(client id, participant id) of every stored answer to ``block`` in the session."""
-        query = "SELECT client_id, participant_id FROM classrooms_liveresponse WHERE session_id = {p} AND block_id = {p}"
+    def query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
+        """Rows of ``sql`` (placeholders written ``%s``) from the servers' database."""
         if self.database_url is not None:
             import psycopg
 
             with psycopg.connect(self.database_url) as conn:
-                rows = conn.execute(query.format(p="%s"), (self.seed.session, block)).fetchall()
-        else:
-            conn = sqlite3.connect(f"file:{self.var_dir / 'baeum.sqlite3'}?mode=ro", uri=True, timeout=30)
-            try:
-                rows = conn.execute(query.format(p="?"), (self.seed.session, block)).fetchall()
-            finally:
-                conn.close()
-        return [(uuid.UUID(str(client_id)), int(participant_id)) for client_id, participant_id in rows]
+                return list(conn.execute(sql, params).fetchall())
+        conn = sqlite3.connect(f"file:{self.var_dir / 'baeum.sqlite3'}?mode=ro", uri=True, timeout=30)
+        try:
+            return list(conn.execute(sql.replace("%s", "?"), params).fetchall())
+        finally:
+            conn.close()
+
+    def responses(self, block: str) -> list[tuple[uuid.UUID, int]]:
+        """(client id, participant id) of every stored answer to ``block`` in the session."""
+        rows = self.query(
+            "SELECT client_id, participant_id FROM classrooms_liveresponse WHERE session_id = %s AND block_id = %s",
+            self.seed.session,
+            block,
+        )
+        return [(uuid.UUID(str(client_id)), int(str(participant_id))) for client_id, participant_id in rows]
+
+    def session_slide(self) -> tuple[int, int]:
+        """(slide index, version) of the session as committed."""
+        [(index, version)] = self.query(
+            "SELECT slide_index, version FROM classrooms_livesession WHERE id = %s", self.seed.session
+        )
+        return int(str(index)), int(str(version))
 
 
 @pytest.fixture(scope="module")
