@@ -78,8 +78,8 @@ def live_session_for_user(user: AnyUser, session_id: int) -> tuple[LiveSession, 
         if session.classroom_id is not None
         else []
     )
-    if session.teacher_id == user.pk or MemberRole.TEACHER in roles:
-        return session, "teacher"
+    if MemberRole.TEACHER in roles or (session.classroom_id is None and session.teacher_id == user.pk):
+        return session, "teacher"  # a class's session: its teachers now (not whoever started it once)
     if MemberRole.STUDENT in roles:
         return session, "student"
     if session.classroom_id is None and session.participants.filter(user=user).exists():

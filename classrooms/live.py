@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -59,6 +60,50 @@ def _publish(session: LiveSession, kind: str, data: dict[str, Any]) -> None:
     transaction.on_commit(send)
 
 
+@dataclass(frozen=True)
+class LessonOutline:
+    """What live sessions need of a lesson: its activities (kind and value by block id) and its
+    slide count. Parsed once per process per published revision, not once per socket or answer."""
+
+    revision: int | None
+    activities: dict[str, tuple[str, Any]]
+    slide_count: int
+
+
+_OUTLINES: dict[int, LessonOutline] = {}
+_OUTLINES_MAX = 64
+
+
+def lesson_outline(lesson_id: int) -> LessonOutline:
+    """The lesson's outline as published now (one small query to check the cached one is current)."""
+    revision = LessonPage.objects.filter(pk=lesson_id).values_list("live_revision_id", flat=True).first()
+    cached = _OUTLINES.get(lesson_id)
+    if cached is not None and cached.revision == revision:
+        return cached
+    lesson = LessonPage.objects.get(pk=lesson_id)
+    outline = LessonOutline(
+        revision=revision,
+        activities={
+            block.id: (block.block_type, block.value) for block in lesson.body if block.block_type in ACTIVITY_TYPES
+        },
+        slide_count=len(lesson.slides()),
+    )
+    if len(_OUTLINES) >= _OUTLINES_MAX:
+        _OUTLINES.pop(next(iter(_OUTLINES)))
+    _OUTLINES[lesson_id] = outline
+    return outline
+
+
+def forget_cached() -> None:
+    """Drop the per-process caches (tests: a new database reuses ids)."""
+    _OUTLINES.clear()
+    _RESULTS.clear()
+
+
+def _activity(session: LiveSession, block_id: str) -> tuple[str, Any] | None:
+    return lesson_outline(session.lesson_id).activities.get(block_id) if block_id else None
+
+
 def _locked(session: LiveSession) -> LiveSession:
     return LiveSession.objects.select_for_update().get(pk=session.pk)
 
@@ -95,7 +140,7 @@ def session_goto(session: LiveSession, index: int) -> LiveSession:
     with transaction.atomic():
         session = _locked(session)
         _require_running(session)
-        session.slide_total = len(session.lesson.slides())  # the lesson may have been edited meanwhile
+        session.slide_total = lesson_outline(session.lesson_id).slide_count  # the lesson may have been edited
         if not 0 <= index < session.slide_total:
             raise LiveError("invalid_slide", _("There is no such slide."))
         session.slide_index = index
@@ -108,8 +153,8 @@ def question_open(session: LiveSession, block_id: str, seconds: int | None = Non
     with transaction.atomic():
         session = _locked(session)
         _require_running(session)
-        block = session.lesson.activity(block_id)
-        if block is None or block.block_type not in ACTIVITY_TYPES:
+        activity = _activity(session, block_id)
+        if activity is None:
             raise LiveError("unknown_activity", _("This question is not part of the lesson."))
         if seconds is not None and not 1 <= seconds <= MAX_QUESTION_SECONDS:
             raise LiveError("invalid_timer", _("The timer must be between 1 second and 1 hour."))
@@ -121,7 +166,7 @@ def question_open(session: LiveSession, block_id: str, seconds: int | None = Non
         _publish(
             session,
             "question.opened",
-            {"block": block_id, "kind": block.block_type, "deadline": _iso(session.deadline)},
+            {"block": block_id, "kind": activity[0], "deadline": _iso(session.deadline)},
         )
     return session
 
@@ -190,7 +235,8 @@ def session_end(session: LiveSession) -> LiveSession:
         if session.state == SessionState.ENDED:
             return session
         session.state, session.ended_at, session.open_block_id = SessionState.ENDED, timezone.now(), ""
-        session.save(update_fields=["state", "ended_at", "open_block_id"])
+        session.deadline = None
+        session.save(update_fields=["state", "ended_at", "open_block_id", "deadline"])
         _publish(session, "session.state", {"state": session.state})
     return session
 
@@ -217,6 +263,7 @@ def participant_join(session: LiveSession, user: User) -> Participant:
 
 
 NICKNAME_MAX = 20
+MAX_PARTICIPANTS = 3000  # an assembly; bounds what a script with the code can add to an open session
 
 
 def guest_join(session: LiveSession, nickname: str) -> Participant:
@@ -228,6 +275,8 @@ def guest_join(session: LiveSession, nickname: str) -> Participant:
     name = " ".join(nickname.split())
     if not name:
         raise LiveError("invalid_nickname", _("Enter a nickname."))
+    if Participant.objects.filter(session=session).count() >= MAX_PARTICIPANTS:
+        raise LiveError("session_full", _("This session is full."))
     if len(name) > NICKNAME_MAX:
         message = _("A nickname can have at most %(max)d characters.") % {"max": NICKNAME_MAX}
         raise LiveError("invalid_nickname", message)
@@ -247,53 +296,162 @@ class Submitted:
     created: bool
 
 
+@dataclass(frozen=True)
+class AnswerIn:
+    participant_id: int
+    client_id: uuid.UUID
+    block_id: str
+    answer: Any
+
+
+ANSWER_GRACE = timedelta(seconds=2)  # an answer sent as time ran out may arrive a moment late
+
+
 def response_submit(
     session: LiveSession, participant: Participant, *, client_id: uuid.UUID, block_id: str, answer: Any
 ) -> Submitted:
     """At-least-once in, exactly-once stored: a re-sent ``client_id`` returns the stored answer.
     No event per answer: the caller nudges the teacher's tally, which is coalesced (live_hub)."""
-    existing = LiveResponse.objects.filter(session=session, client_id=client_id).first()
-    if existing is not None:
-        if existing.participant_id != participant.pk:
-            raise LiveError("invalid_frame", _("This answer id is already used."))
-        return Submitted(existing, created=False)
-    session.refresh_from_db(fields=["state", "open_block_id", "deadline", "question_opened_at"])
-    _require_running(session)
-    if session.open_block_id != block_id or session.revealed:
+    [result] = responses_submit(session.pk, [AnswerIn(participant.pk, client_id, block_id, answer)])
+    if isinstance(result, LiveError):
+        raise result
+    return result
+
+
+def responses_submit(session_id: int, items: list[AnswerIn]) -> list[Submitted | LiveError]:
+    """Store a batch of answers to one session (the hub groups what arrives within a few ms), in a
+    fixed number of queries and one transaction, and say for each what became of it: stored,
+    already stored under the same ``client_id`` (a re-send), or refused with a reason. The
+    session's state is read afresh here, never taken from a socket's copy."""
+    row = (
+        LiveSession.objects.filter(pk=session_id)
+        .values("state", "open_block_id", "deadline", "question_opened_at", "revealed", "lesson_id")
+        .first()
+    )
+    if row is None:
+        return [LiveError("not_found", _("This session does not exist.")) for _item in items]
+    now = timezone.now()
+    existing = {
+        r.client_id: r
+        for r in LiveResponse.objects.filter(session_id=session_id, client_id__in=[i.client_id for i in items])
+    }
+    seats = {i.participant_id for i in items}
+    removed = set(
+        Participant.objects.filter(session_id=session_id, pk__in=seats, removed=True).values_list("pk", flat=True)
+    )
+    taken = set(
+        LiveResponse.objects.filter(session_id=session_id, block_id=row["open_block_id"], participant_id__in=seats)
+        .values_list("participant_id", flat=True)
+        .distinct()
+    )
+    activity = lesson_outline(row["lesson_id"]).activities.get(row["open_block_id"]) if row["open_block_id"] else None
+    opened = row["question_opened_at"]
+    elapsed = max(int((now - opened).total_seconds() * 1000), 0) if opened else None
+
+    results: list[Submitted | LiveError | None] = [None] * len(items)
+    fresh: dict[uuid.UUID, tuple[int, LiveResponse]] = {}
+    same_as: dict[int, int] = {}
+    for n, item in enumerate(items):
+        found = existing.get(item.client_id)
+        if found is not None:
+            results[n] = (
+                Submitted(found, created=False)
+                if found.participant_id == item.participant_id
+                else LiveError("invalid_frame", _("This answer id is already used."))
+            )
+            continue
+        if item.client_id in fresh:  # sent twice in one batch (two sockets of one tablet)
+            first_n, first = fresh[item.client_id]
+            if first.participant_id == item.participant_id:
+                same_as[n] = first_n  # resolved below to the first one's outcome
+            else:
+                results[n] = LiveError("invalid_frame", _("This answer id is already used."))
+            continue
+        try:
+            _admit(row, activity, item, now, removed, taken)
+        except LiveError as exc:
+            results[n] = exc
+            continue
+        assert activity is not None
+        try:
+            verdict = checking.check(activity[0], activity[1], item.answer)
+        except checking.AnswerError as exc:
+            results[n] = LiveError("invalid_answer", str(exc))
+            continue
+        response = LiveResponse(
+            session_id=session_id,
+            participant_id=item.participant_id,
+            block_id=item.block_id,
+            client_id=item.client_id,
+            answer=verdict.stored,
+            correct=verdict.correct,
+            score=verdict.score,
+            elapsed_ms=elapsed,
+        )
+        fresh[item.client_id] = (n, response)
+        taken.add(item.participant_id)
+    _store(session_id, fresh, results)
+    for n, first_n in same_as.items():
+        outcome = results[first_n]
+        results[n] = Submitted(outcome.response, created=False) if isinstance(outcome, Submitted) else outcome
+    done = [r for r in results if r is not None]
+    assert len(done) == len(items)
+    return done
+
+
+def _admit(
+    row: Mapping[str, Any],
+    activity: tuple[str, Any] | None,
+    item: AnswerIn,
+    now: Any,
+    removed: set[int],
+    taken: set[int],
+) -> None:
+    """Raise why this new answer may not be stored, if it may not."""
+    if item.participant_id in removed:
+        raise LiveError("removed", _("Your teacher removed you from this session."))
+    if row["state"] != SessionState.RUNNING:
+        raise LiveError("invalid_state", _("The session is not running."))
+    if row["open_block_id"] != item.block_id or row["revealed"] or activity is None:
         raise LiveError("question_closed", _("This question is not open."))
-    if session.deadline is not None and timezone.now() > session.deadline:
+    if row["deadline"] is not None and now > row["deadline"] + ANSWER_GRACE:
         raise LiveError("question_closed", _("Time is up for this question."))
-    block = session.lesson.activity(block_id)
-    assert block is not None  # open_block_id was validated when the question opened
-    try:
-        verdict = checking.check(block.block_type, block.value, answer)
-    except checking.AnswerError as exc:
-        raise LiveError("invalid_answer", str(exc)) from None
-    opened = session.question_opened_at
-    elapsed = int((timezone.now() - opened).total_seconds() * 1000) if opened else None
+    if item.participant_id in taken:
+        raise LiveError("already_answered", _("You have already answered this question."))
+
+
+def _store(
+    session_id: int, fresh: dict[uuid.UUID, tuple[int, LiveResponse]], results: list[Submitted | LiveError | None]
+) -> None:
+    """Insert the batch in one statement; if another process raced one of them in, insert one by one
+    so that only the raced answers are refused (or recognised as re-sends)."""
+    if not fresh:
+        return
     try:
         with transaction.atomic():
-            response = LiveResponse.objects.create(
-                session=session,
-                participant=participant,
-                block_id=block_id,
-                client_id=client_id,
-                answer=verdict.stored,
-                correct=verdict.correct,
-                score=verdict.score,
-                elapsed_ms=max(elapsed, 0) if elapsed is not None else None,
-            )
+            LiveResponse.objects.bulk_create([response for _n, response in fresh.values()])
+        for n, response in fresh.values():
+            results[n] = Submitted(response, created=True)
+        return
     except IntegrityError:
-        again = LiveResponse.objects.filter(session=session, client_id=client_id).first()
-        if again is not None:  # the same id raced in from another connection
-            return Submitted(again, created=False)
-        raise LiveError("already_answered", _("You have already answered this question.")) from None
-    return Submitted(response, created=True)
+        pass
+    for n, response in fresh.values():
+        try:
+            with transaction.atomic():
+                response.pk = None
+                response.save(force_insert=True)
+            results[n] = Submitted(response, created=True)
+        except IntegrityError:
+            again = LiveResponse.objects.filter(session_id=session_id, client_id=response.client_id).first()
+            if again is not None and again.participant_id == response.participant_id:
+                results[n] = Submitted(again, created=False)
+            else:
+                results[n] = LiveError("already_answered", _("You have already answered this question."))
 
 
 def snapshot(session: LiveSession, *, participant: Participant | None, is_teacher: bool) -> dict[str, Any]:
     session.refresh_from_db()
-    block = session.lesson.activity(session.open_block_id) if session.open_block_id else None
+    activity = _activity(session, session.open_block_id)
     data: dict[str, Any] = {
         "type": "snapshot",
         "protocol": PROTOCOL_VERSION,
@@ -303,15 +461,17 @@ def snapshot(session: LiveSession, *, participant: Participant | None, is_teache
         "slide": {"index": session.slide_index, "count": session.slide_total},
         "question": {
             "block": session.open_block_id,
-            "kind": block.block_type if block is not None else "",
+            "kind": activity[0] if activity is not None else "",
             "deadline": _iso(session.deadline),
             "revealed": session.revealed,
         },
         "locked": session.locked,
-        "results": results_of(session) if session.revealed else None,
+        "results": _revealed_results(session) if session.revealed else None,
     }
     if participant is not None:
-        participant.refresh_from_db(fields=["hand_raised_at", "nickname"])
+        participant.refresh_from_db(fields=["hand_raised_at", "nickname", "removed"])
+        if participant.removed:  # even if the removal event never reached this socket
+            raise LiveError("removed", _("Your teacher removed you from this session."))
         data["me"] = {
             "participant": participant.pk,
             "nickname": participant.nickname,
@@ -327,6 +487,21 @@ def snapshot(session: LiveSession, *, participant: Participant | None, is_teache
     if is_teacher:
         data["teacher"] = {"code": session.code, "open": session.is_open, **teacher_view(session)}
     return data
+
+
+_RESULTS: dict[tuple[int, int], dict[str, Any]] = {}
+
+
+def _revealed_results(session: LiveSession) -> dict[str, Any]:
+    """Revealed results change only with the version (no answers are taken while they show), so a
+    burst of reconnects after a worker restart reads the answers once per process, not once each."""
+    key = (session.pk, session.version)
+    found = _RESULTS.get(key)
+    if found is None:
+        if len(_RESULTS) >= _OUTLINES_MAX:
+            _RESULTS.pop(next(iter(_RESULTS)))
+        found = _RESULTS[key] = results_of(session)
+    return found
 
 
 def _verdict_visible(session: LiveSession, block_id: str) -> bool:
@@ -389,9 +564,8 @@ def presence(last_seen: Any, now: Any) -> str:
 def results_of(session: LiveSession, *, block_id: str | None = None, names: bool | None = None) -> dict[str, Any]:
     """The results of one question: counts, distribution in display form, the correct answer."""
     block_id = block_id or session.open_block_id or session.last_block_id
-    block = session.lesson.activity(block_id)
-    kind = block.block_type if block is not None else ""
-    value = block.value if block is not None else {}
+    activity = _activity(session, block_id)
+    kind, value = activity if activity is not None else ("", {})
     rows = list(
         LiveResponse.objects.filter(session=session, block_id=block_id, participant__removed=False).values(
             "answer", "correct", "participant__nickname"
@@ -419,7 +593,7 @@ def results_of(session: LiveSession, *, block_id: str | None = None, names: bool
         "total": Participant.objects.filter(session=session, removed=False).count(),
         "correct_count": sum(1 for row in rows if row["correct"]),
         "answer": correct_label(kind, value),
-        "explanation": str(value.get("explanation") or "") if block is not None else "",
+        "explanation": str(value.get("explanation") or "") if activity is not None else "",
         "distribution": distribution,
     }
     if show_names:

@@ -29,6 +29,7 @@ import json
 import logging
 import weakref
 from collections import defaultdict
+from collections.abc import Coroutine
 from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
@@ -40,6 +41,10 @@ logger = logging.getLogger(__name__)
 
 TICK = 0.2
 REFRESH = 5.0
+ANSWER_WINDOW = 0.01  # answers arriving within this window are stored in one batch
+ANSWER_BATCH = 500
+SEND_TIMEOUT = 5.0  # a socket that cannot take a frame for this long is closed, not waited for
+CLOSE_STALLED = 1011
 CLOSE_REMOVED = 4403
 CLOSE_ENDED = 1000
 
@@ -69,11 +74,14 @@ class Hub:
         self.sockets: dict[int, set[LocalSocket]] = defaultdict(set)
         self.to_nudge: set[int] = set()
         self.stale: set[int] = set()
-        self.pushed: dict[int, dict[str, str]] = defaultdict(dict)
+        self.pushed: dict[int, dict[str, str]] = {}
+        self.answers: dict[int, list[tuple[live.AnswerIn, asyncio.Future[live.Submitted | live.LiveError]]]] = {}
+        self.to_join: set[int] = set()  # sessions whose group_add failed (layer down): retried each tick
         self.relayed: dict[int, int] = {}  # session -> highest event version handed to local sockets
         self.suspect: dict[int, int] = {}  # session -> a committed version not relayed at the last check
         self._start_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
+        self._background: set[asyncio.Task[None]] = set()
 
     # --- sockets -------------------------------------------------------------------------------
 
@@ -82,9 +90,19 @@ class Hub:
         members = self.sockets[socket.session_id]
         first = not members
         members.add(socket)
-        if first and self.layer is not None and self.channel is not None:
-            await self.layer.group_add(group_name(socket.session_id), self.channel)
+        if first:
+            await self._join_group(socket.session_id)
         self.nudge(socket.session_id)
+
+    async def _join_group(self, session_id: int) -> None:
+        if self.layer is None or self.channel is None:
+            return
+        try:
+            await self.layer.group_add(group_name(session_id), self.channel)
+            self.to_join.discard(session_id)
+        except Exception as exc:  # the layer is down: keep the socket, join when it is back
+            logger.warning("live hub: joining the group of session %s failed (%s); retrying", session_id, exc)
+            self.to_join.add(session_id)
 
     async def unregister(self, socket: LocalSocket) -> None:
         members = self.sockets.get(socket.session_id)
@@ -106,6 +124,45 @@ class Hub:
             await database_sync_to_async(live.presence_refresh)(socket.session_id, [pid], left=True)
         if last and self.layer is not None and self.channel is not None and socket.session_id not in self.sockets:
             await self.layer.group_discard(group_name(socket.session_id), self.channel)
+
+    async def submit(self, session_id: int, item: live.AnswerIn) -> live.Submitted:
+        """Store one answer, batched with the others arriving in the same few milliseconds (one
+        transaction for many students: the database commits once, not once per tablet)."""
+        future: asyncio.Future[live.Submitted | live.LiveError] = asyncio.get_running_loop().create_future()
+        pending = self.answers.get(session_id)
+        if pending is None:
+            pending = self.answers[session_id] = []
+            self._spawn(self._flush_answers(session_id))
+        pending.append((item, future))
+        result = await future
+        if isinstance(result, live.LiveError):
+            raise result
+        return result
+
+    async def _flush_answers(self, session_id: int) -> None:
+        await asyncio.sleep(ANSWER_WINDOW)
+        while True:
+            pending = self.answers.get(session_id) or []
+            batch, rest = pending[:ANSWER_BATCH], pending[ANSWER_BATCH:]
+            if not batch:
+                self.answers.pop(session_id, None)
+                return
+            self.answers[session_id] = rest
+            try:
+                results = await database_sync_to_async(live.responses_submit)(session_id, [i for i, _f in batch])
+            except Exception as exc:  # the database failed: every waiting socket reports it
+                for _item, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_item, future), result in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(result)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._background.discard)
 
     def nudge(self, session_id: int) -> None:
         """Something the teacher's roster or tally shows changed; coalesced to one message a tick."""
@@ -171,10 +228,22 @@ class Hub:
             await asyncio.gather(*(s.terminate(CLOSE_REMOVED) for s in gone), return_exceptions=True)
 
     async def _deliver(self, sockets: list[LocalSocket], text: str) -> None:
-        results = await asyncio.gather(*(s.deliver(text) for s in sockets), return_exceptions=True)
-        for result in results:
-            if isinstance(result, Exception):
-                logger.debug("live hub: a socket went away during delivery: %r", result)
+        """Write one frame to many sockets at once. A socket that cannot take it within
+        SEND_TIMEOUT (a stalled tablet with a full buffer) is closed, so one device never holds up
+        a session; its client reconnects and resyncs."""
+        if not sockets:
+            return
+        tasks = [asyncio.ensure_future(s.deliver(text)) for s in sockets]
+        done, stalled = await asyncio.wait(tasks, timeout=SEND_TIMEOUT)
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                logger.debug("live hub: a socket went away during delivery: %r", task.exception())
+        for socket, task in zip(sockets, tasks, strict=True):
+            if task in stalled:
+                task.cancel()
+                logger.info("live hub: closing a stalled socket of session %s", socket.session_id)
+                await self.unregister(socket)
+                self._spawn(socket.terminate(CLOSE_STALLED))
 
     async def _deliver_results(
         self, session_id: int, sockets: list[LocalSocket], frame: dict[str, Any], text: str
@@ -206,6 +275,11 @@ class Hub:
                     await self._refresh_presence()
                     await self._check_versions()
                     self.stale.update(sid for sid in self.sockets if self.has_teacher(sid))
+                for session_id in list(self.to_join):
+                    if session_id in self.sockets:
+                        await self._join_group(session_id)
+                    else:
+                        self.to_join.discard(session_id)
                 await self._send_nudges()
                 await self._push_teacher_views()
             except asyncio.CancelledError:
@@ -232,13 +306,13 @@ class Hub:
             if not teachers:
                 continue
             view = await database_sync_to_async(_teacher_view)(session_id)
-            if view is None:
+            if view is None or session_id not in self.sockets:  # the last socket may have left meanwhile
                 continue
             frames = {
                 "roster": encode({"type": "roster", "participants": view["roster"]}),
                 "tally": encode({"type": "tally", **view["tally"]}) if view["tally"] else "",
             }
-            last = self.pushed[session_id]
+            last = self.pushed.setdefault(session_id, {})
             for name, text in frames.items():
                 if text and last.get(name) != text:
                     last[name] = text
@@ -252,6 +326,8 @@ class Hub:
             return
         versions = await database_sync_to_async(live.versions_of)(local)
         for session_id, version in versions.items():
+            if session_id not in self.sockets:  # left during the query
+                continue
             relayed = self.relayed.get(session_id)
             if relayed is None or version <= relayed:
                 self.relayed.setdefault(session_id, version)  # the sockets' own snapshots are this recent

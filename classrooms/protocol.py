@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 MAX_FRAME_BYTES = 16 * 1024
 RATE_PER_SECOND = 20.0
 RATE_BURST = 40.0
@@ -24,6 +26,10 @@ class ProtocolError(Exception):
         self.message = message
 
 
+def rate_limited_frame() -> dict[str, Any]:
+    return error_frame("rate_limited", _("Too many messages at once. Wait a moment."))
+
+
 def error_frame(code: str, message: str, ref: str | None = None) -> dict[str, Any]:
     frame: dict[str, Any] = {"type": "error", "code": code, "message": message}
     if ref is not None:
@@ -33,15 +39,15 @@ def error_frame(code: str, message: str, ref: str | None = None) -> dict[str, An
 
 def parse_frame(text: str | None, bytes_data: bytes | None) -> dict[str, Any]:
     if text is None:
-        raise ProtocolError("invalid_frame", "Binary frames are not accepted.")
+        raise ProtocolError("invalid_frame", _("Binary frames are not accepted."))
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
-        raise ProtocolError("frame_too_large", f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
+        raise ProtocolError("frame_too_large", _("Frames are limited to %(bytes)d bytes.") % {"bytes": MAX_FRAME_BYTES})
     try:
         frame = json.loads(text)
     except (ValueError, RecursionError):
-        raise ProtocolError("invalid_json", "The frame is not valid JSON.") from None
+        raise ProtocolError("invalid_json", _("The frame is not valid JSON.")) from None
     if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-        raise ProtocolError("invalid_frame", "A frame must be a JSON object with a string 'type'.")
+        raise ProtocolError("invalid_frame", _("A frame must be a JSON object with a string 'type'."))
     return frame
 
 

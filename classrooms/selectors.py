@@ -56,3 +56,22 @@ def live_sessions_for_home(user: User) -> QuerySet[LiveSession]:
         .distinct()
         .order_by("-created_at")
     )
+
+
+def live_session_of_lesson_for_student(user: User, lesson_id: int) -> LiveSession | None:
+    """The unfinished live session of this lesson that this student is in (their class's, or an open
+    one they joined), if any. While it runs, the lesson page and its answer checking would let a
+    student read ahead and try answers before answering live."""
+    from classrooms.live_models import LiveSession, SessionState
+
+    if user.is_teacher:
+        return None
+    theirs = Q(classroom__memberships__user=user, classroom__memberships__role=MemberRole.STUDENT) | Q(
+        classroom__isnull=True, participants__user=user
+    )
+    return (
+        LiveSession.objects.filter(theirs, lesson_id=lesson_id)
+        .exclude(state=SessionState.ENDED)
+        .order_by("-created_at")
+        .first()
+    )

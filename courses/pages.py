@@ -266,6 +266,16 @@ class LessonPage(Page):
 
         if not lesson_visible_to(request.user, self):
             raise Http404
+        from edu.accounts.models import User
+
+        if isinstance(request.user, User):
+            from django.shortcuts import redirect
+
+            from classrooms.selectors import live_session_of_lesson_for_student
+
+            running = live_session_of_lesson_for_student(request.user, self.pk)
+            if running is not None:  # no reading ahead while the class goes through it live
+                return redirect("live:student", session_id=running.pk)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from classrooms.access import require_teacher
 from classrooms.grades import GRADE_CHOICES
+from classrooms.selectors import live_session_of_lesson_for_student
 from courses import selectors
 from courses.access import lesson_for_copy, lesson_for_user
 from courses.checking import AnswerError
@@ -115,6 +116,8 @@ def answer(request: HttpRequest, lesson_id: int) -> JsonResponse:
     if not isinstance(request.user, User):
         return _json_error(401, "not_signed_in", _("Sign in to save your answers."))
     lesson = lesson_for_user(request.user, lesson_id)
+    if live_session_of_lesson_for_student(request.user, lesson.pk) is not None:
+        return _json_error(409, "live_in_progress", _("This lesson is running live: answer in the live lesson."))
     if len(request.body) > MAX_ANSWER_BODY:
         return _json_error(413, "too_large", _("The answer is too long."))
     try:

@@ -76,7 +76,10 @@ def _fresh_cache() -> None:
     """Throttle counters live in the cache; each test starts from a clean one."""
     from django.core.cache import cache
 
+    from classrooms import live
+
     cache.clear()
+    live.forget_cached()  # lesson outlines and revealed results are keyed by ids a new test reuses
 
 
 def stop_process(process, timeout: float = 20) -> None:  # type: ignore[no-untyped-def]

@@ -56,8 +56,8 @@ export const STUDENT_LABEL_KEYS = [
 ] as const;
 export type StudentLabels = Record<(typeof STUDENT_LABEL_KEYS)[number], string>;
 
-/** Error codes after which re-sending the same answer cannot succeed: drop it from the outbox. */
-const RETRYABLE_ERRORS: ReadonlySet<string> = new Set(["rate_limited"]);
+/** Errors that say "not now" rather than "never": the answer stays in the outbox and is sent again. */
+const RETRYABLE_ERRORS: ReadonlySet<string> = new Set(["rate_limited", "server_error"]);
 /** Wait before re-sending answers the server refused as too fast. */
 export const RATE_LIMIT_RESEND_MS = 2_000;
 const TICK_MS = 250;
