@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# No per-message deflate: live frames are small, and zlib state costs ~64 KiB and CPU per socket (ADR 0006).
+UVICORN_FLAGS := --lifespan off --ws-per-message-deflate false
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/vite.config.ts frontend/package-lock.json
 
 .PHONY: help run test bench lint format setup setup-dev frontend messages browser check-deploy clean
@@ -59,7 +61,7 @@ run: setup
 	@echo ""
 	@echo "  Baeum is at http://$(HOST):$(PORT)/   (health: /healthz, Wagtail: /cms/, Django admin: /django-admin/)"
 	@echo ""
-	$(VENV)/bin/uvicorn edu.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-access-log
+	$(VENV)/bin/uvicorn edu.asgi:application --host $(HOST) --port $(PORT) $(UVICORN_FLAGS) --no-access-log
 
 test: setup-dev
 	$(VENV)/bin/ruff check .

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The flags `make run` serves with (Makefile UVICORN_FLAGS): no lifespan, no per-message deflate.
+SERVE_FLAGS = ["--lifespan", "off", "--ws-per-message-deflate", "false"]
 
 
 def free_port() -> int:
@@ -79,8 +81,7 @@ def start_uvicorn(env: dict[str, str], port: int, log_path: Path) -> subprocess.
             "127.0.0.1",
             "--port",
             str(port),
-            "--lifespan",
-            "off",
+            *SERVE_FLAGS,
         ],
         cwd=ROOT,
         env=env,

@@ -61,7 +61,7 @@ HERE = Path(__file__).resolve().parent
 REAL_APP = "edu.asgi:application"
 BARE_APP = "tests.bench.bare_broadcast:app"
 # The flags of `make run`; both apps get exactly these (plus --host/--port).
-UVICORN_FLAGS = ["--lifespan", "off", "--no-access-log", "--log-level", "warning"]
+UVICORN_FLAGS = ["--lifespan", "off", "--ws-per-message-deflate", "false", "--no-access-log", "--log-level", "warning"]
 DEFAULT_SIZES = "40,250,1000,2000"
 SCALEOUT_N = 2000
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
