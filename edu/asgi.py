@@ -5,6 +5,7 @@ WebSocket connections are accepted only from the hosts in ALLOWED_HOSTS (Origin 
 the Django session user in ``scope["user"]``.
 """
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -24,3 +25,12 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# The cyclic garbage collector, tuned for a server holding thousands of sockets: a full collection
+# walks every live object (Django, Wagtail and each connection's consumer), and at 2,000 sockets
+# one stalls the event loop for hundreds of milliseconds, in the middle of a slide push (measured:
+# docs/performance.md). Everything loaded at start-up lives as long as the process, so it is frozen
+# out of the collector's reach; young collections run less often, full ones rarely. Reference
+# counting still frees almost everything at once; only cycles wait longer.
+gc.freeze()
+gc.set_threshold(50_000, 20, 100)

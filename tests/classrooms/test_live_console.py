@@ -459,9 +459,7 @@ async def test_a_lost_last_event_is_caught_by_the_version_check(personas, sessio
     await hub._check_versions()
 
     # A change committed whose event never arrived (what a Redis restart does to a publish).
-    await sync_to_async(
-        lambda: LiveSession.objects.filter(pk=session.pk).update(version=before + 2, slide_index=2)
-    )()
+    await sync_to_async(lambda: LiveSession.objects.filter(pk=session.pk).update(version=before + 2, slide_index=2))()
     await hub._check_versions()  # could still be in flight: only suspected
     await hub._check_versions()  # still not relayed a check later: lost
     frame = await student.receive_json_from(timeout=3)
