@@ -99,3 +99,10 @@ def use_english(client) -> None:  # type: ignore[no-untyped-def]
     from django.conf import settings
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-untyped-def]
+    """Browser journeys run last. Playwright's sync API keeps an event loop running in the main
+    thread for as long as its session-scoped browser lives, and asyncio tests after it could not
+    start their own loop."""
+    items.sort(key=lambda item: "/e2e/" in str(item.path).replace("\\", "/"))
