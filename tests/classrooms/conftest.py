@@ -35,14 +35,17 @@ def cookie_for(client, user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-async def connect(cookie: str, session_id: int) -> tuple[WebsocketCommunicator, bool, int | None]:
+async def connect(cookie: str, session_id: int, language: str = "") -> tuple[WebsocketCommunicator, bool, int | None]:
+    cookies = f"{settings.SESSION_COOKIE_NAME}={cookie}"
+    if language:
+        cookies += f"; {settings.LANGUAGE_COOKIE_NAME}={language}"
     comm = WebsocketCommunicator(
         application,
         f"/ws/live/{session_id}/",
         headers=[
             (b"host", b"127.0.0.1:8000"),
             (b"origin", b"http://127.0.0.1:8000"),
-            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
+            (b"cookie", cookies.encode()),
         ],
     )
     connected, code = await comm.connect()

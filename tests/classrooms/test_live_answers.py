@@ -5,14 +5,12 @@ import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.test import Client
 
 from classrooms import live
 from classrooms.live_models import LiveResponse, Participant
 from classrooms.models import Membership
 from classrooms.services import StudentEntry, students_add
-from edu.asgi import application
 from tests.classrooms.conftest import connect, cookie_for, next_frame, numeric_block
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -131,24 +129,11 @@ async def test_unstorable_text_is_refused_and_the_socket_lives_on(personas, sess
 
 
 async def test_error_messages_follow_the_language_cookie(personas, session):
-    from channels.testing import WebsocketCommunicator
-
     cookie = await sync_to_async(cookie_for)(Client(), personas.student)
     messages = {}
     for language in ("ko", "en"):
-        comm = WebsocketCommunicator(
-            application,
-            f"/ws/live/{session.pk}/",
-            headers=[
-                (b"host", b"127.0.0.1:8000"),
-                (b"origin", b"http://127.0.0.1:8000"),
-                (
-                    b"cookie",
-                    f"{settings.SESSION_COOKIE_NAME}={cookie}; {settings.LANGUAGE_COOKIE_NAME}={language}".encode(),
-                ),
-            ],
-        )
-        assert (await comm.connect())[0]
+        comm, ok, _ = await connect(cookie, session.pk, language=language)
+        assert ok
         await next_frame(comm, "snapshot")
         await comm.send_json_to({"type": "slide.goto", "index": 1})
         messages[language] = (await next_frame(comm, "error"))["message"]

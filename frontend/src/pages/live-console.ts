@@ -14,7 +14,7 @@ import { fill, readLabels } from "../live/labels";
 import type { AckFrame, ErrorFrame, RosterEntry, TeacherFrame } from "../live/protocol";
 import { focusBlock, type LiveState } from "../live/reconcile";
 import { handQueue, presenceCounts, sortRoster } from "../live/roster";
-import { element, fetchSlide, renderBars, showAlert, slideUrl, type Fetch } from "../live/view";
+import { element, renderBars, showAlert, SlideLoader, slideUrl, type Fetch } from "../live/view";
 import { Outbox } from "../transport/outbox";
 import { LiveSocket, type WebSocketConstructor } from "../transport/socket";
 import { randomId } from "../transport/uuid";
@@ -195,10 +195,6 @@ export function mountLiveConsole(root: HTMLElement, options: LiveConsoleOptions 
   const client = new LiveClient(socket, { now });
   const pendingActions = new Map<string, TeacherFrame["type"]>();
 
-  let shownIndex: number | null = null;
-  let loadingIndex: number | null = null;
-  let slideToken = 0;
-  let slideLoad: Promise<void> = Promise.resolve();
   let ticker: ReturnType<typeof setInterval> | null = null;
   let joinCollapsed = false;
   let ended = false;
@@ -262,40 +258,27 @@ export function mountLiveConsole(root: HTMLElement, options: LiveConsoleOptions 
     return group;
   };
 
-  const loadPreview = (index: number): void => {
-    if (!preview) return;
-    const token = ++slideToken;
-    loadingIndex = index;
-    preview.setAttribute("aria-busy", "true");
-    slideLoad = fetchSlide(slideUrl(root.dataset.slideUrl ?? "", index), fetchImpl, doc).then(
-      (fragment) => {
-        if (token !== slideToken) return;
-        loadingIndex = null;
-        shownIndex = index;
-        preview.replaceChildren(fragment);
-        preview.dataset.index = String(index);
-        preview.removeAttribute("aria-busy");
-        renderMath(preview);
-        forms().forEach((form, i) => {
-          // The teacher does not answer: the forms are shown as students see them, but inert.
-          setFormEnabled(form, false);
-          form.addEventListener("submit", (event) => event.preventDefault());
-          form.after(buildControls(form, i + 1));
-        });
-        if (client.state) render(client.state);
-      },
-      () => {
-        if (token !== slideToken) return;
-        loadingIndex = null;
-        shownIndex = index;
-        preview.removeAttribute("aria-busy");
-        const retry = element(doc, "button", { type: "button", class: "button" }, labels.retry);
-        retry.addEventListener("click", () => loadPreview(index));
-        preview.replaceChildren(element(doc, "p", { class: "live-slide-error" }, labels.slide_error), retry);
-        preview.dataset.index = "";
-      },
-    );
-  };
+  const slides = preview
+    ? new SlideLoader({
+        box: preview,
+        doc,
+        url: (index) => slideUrl(root.dataset.slideUrl ?? "", index),
+        fetch: fetchImpl,
+        errorText: labels.slide_error,
+        retryText: labels.retry,
+        onLoaded: () => {
+          renderMath(preview);
+          forms().forEach((form, i) => {
+            // The teacher does not answer: the forms are shown as students see them, but inert.
+            setFormEnabled(form, false);
+            form.addEventListener("submit", (event) => event.preventDefault());
+            form.after(buildControls(form, i + 1));
+          });
+          if (client.state) render(client.state);
+        },
+        onRetry: (index) => slides?.load(index),
+      })
+    : null;
 
   // --- roster --------------------------------------------------------------------------------
 
@@ -531,7 +514,7 @@ export function mountLiveConsole(root: HTMLElement, options: LiveConsoleOptions 
       jumpSelect.disabled = !running;
     }
     jumpForm?.querySelector<HTMLButtonElement>("button")?.toggleAttribute("disabled", !running);
-    if (shownIndex !== index && loadingIndex !== index) loadPreview(index);
+    if (slides?.needs(index)) slides.load(index);
     renderQuestion(state);
     renderCountdown(state);
     renderRoster(state);
@@ -625,7 +608,7 @@ export function mountLiveConsole(root: HTMLElement, options: LiveConsoleOptions 
   return {
     socket,
     client,
-    settled: () => slideLoad,
+    settled: () => slides?.settled ?? Promise.resolve(),
     destroy(): void {
       for (const off of cleanups) off();
       if (ticker !== null) clearInterval(ticker);

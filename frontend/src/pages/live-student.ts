@@ -11,7 +11,7 @@ import { formatRemaining, remainingMs } from "../live/countdown";
 import { fill, readLabels } from "../live/labels";
 import type { AnswerSubmitFrame, ErrorFrame, AckFrame } from "../live/protocol";
 import { applyAnswerAck, type LiveState } from "../live/reconcile";
-import { element, fetchSlide, renderBars, sessionStore, showAlert, slideUrl, type Fetch } from "../live/view";
+import { element, renderBars, sessionStore, showAlert, SlideLoader, slideUrl, type Fetch } from "../live/view";
 import { Outbox, type StorageLike } from "../transport/outbox";
 import { LiveSocket, type WebSocketConstructor } from "../transport/socket";
 import { randomId } from "../transport/uuid";
@@ -134,10 +134,6 @@ export function mountLiveStudent(root: HTMLElement, options: LiveStudentOptions 
   /** The server's refusal of this client's answer, by block. */
   const errors = new Map<string, string>();
 
-  let shownIndex: number | null = null;
-  let loadingIndex: number | null = null;
-  let slideToken = 0;
-  let slideLoad: Promise<void> = Promise.resolve();
   let shownResults: unknown = null;
   let terminal: "ended" | "removed" | "gone" | null = null;
   let handPending = false;
@@ -251,47 +247,34 @@ export function mountLiveStudent(root: HTMLElement, options: LiveStudentOptions 
 
   // --- slide ---------------------------------------------------------------------------------
 
-  const loadSlide = (index: number): void => {
-    if (!slideBox) return;
-    const token = ++slideToken;
-    loadingIndex = index;
-    slideBox.setAttribute("aria-busy", "true");
-    slideLoad = fetchSlide(slideUrl(root.dataset.slideUrl ?? "", index), fetchImpl, doc).then(
-      (fragment) => {
-        if (token !== slideToken) return;
-        loadingIndex = null;
-        shownIndex = index;
-        shownResults = null;
-        slideBox.replaceChildren(fragment);
-        slideBox.dataset.index = String(index);
-        slideBox.removeAttribute("aria-busy");
-        renderMath(slideBox);
-        for (const form of forms()) {
-          form.addEventListener("submit", (event) => {
-            event.preventDefault();
-            submit(form);
-          });
-        }
-        if (client.state) render(client.state);
-      },
-      () => {
-        if (token !== slideToken) return;
-        loadingIndex = null;
-        slideBox.removeAttribute("aria-busy");
-        // A 403 means the teacher moved on meanwhile; the next event or snapshot says where.
-        const retry = element(doc, "button", { type: "button", class: "button" }, labels.retry);
-        retry.addEventListener("click", () => {
-          shownIndex = null;
+  const slides = slideBox
+    ? new SlideLoader({
+        box: slideBox,
+        doc,
+        url: (index) => slideUrl(root.dataset.slideUrl ?? "", index),
+        fetch: fetchImpl,
+        errorText: labels.slide_error,
+        retryText: labels.retry,
+        onLoaded: () => {
+          shownResults = null;
+          renderMath(slideBox);
+          for (const form of forms()) {
+            form.addEventListener("submit", (event) => {
+              event.preventDefault();
+              submit(form);
+            });
+          }
           if (client.state) render(client.state);
-          else loadSlide(index);
-        });
-        const message = element(doc, "p", { class: "live-slide-error" }, labels.slide_error);
-        slideBox.replaceChildren(message, retry);
-        slideBox.dataset.index = "";
-        shownIndex = index; // do not refetch in a loop; the button or the next slide change does
-      },
-    );
-  };
+        },
+        // A 403 means the teacher moved on meanwhile; the next event or snapshot says where.
+        onRetry: (index) => {
+          if (!slides) return;
+          slides.shown = null;
+          if (client.state) render(client.state);
+          else slides.load(index);
+        },
+      })
+    : null;
 
   // --- results -------------------------------------------------------------------------------
 
@@ -413,14 +396,14 @@ export function mountLiveStudent(root: HTMLElement, options: LiveStudentOptions 
     const running = state.state === "running";
     if (lobby) lobby.hidden = running;
     if (slideBox) slideBox.hidden = !running;
-    if (running && shownIndex !== state.slide.index && loadingIndex !== state.slide.index) loadSlide(state.slide.index);
+    if (running && slides?.needs(state.slide.index)) slides.load(state.slide.index);
     if (slideNo) slideNo.textContent = running ? `${state.slide.index + 1} / ${state.slide.count}` : "";
     if (running && announcedSlide !== state.slide.index) {
       announcedSlide = state.slide.index;
       announce(fill(labels.slide_status, { index: state.slide.index + 1, count: state.slide.count }));
     }
 
-    const shownMatches = shownIndex === state.slide.index && loadingIndex === null;
+    const shownMatches = slides !== null && slides.shown === state.slide.index && slides.loading === null;
     if (shownMatches) renderForms(state);
     else for (const form of forms()) setFormEnabled(form, false); // an old slide: nothing to answer
     renderCountdown(state);
@@ -528,7 +511,7 @@ export function mountLiveStudent(root: HTMLElement, options: LiveStudentOptions 
   return {
     socket,
     client,
-    settled: () => slideLoad,
+    settled: () => slides?.settled ?? Promise.resolve(),
     destroy(): void {
       handButton?.removeEventListener("click", onHand);
       for (const off of cleanups) off();
