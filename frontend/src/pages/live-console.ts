@@ -379,7 +379,7 @@ export function mountLiveConsole(root: HTMLElement, options: LiveConsoleOptions 
     const roster = state.teacher?.roster ?? [];
     const counts = presenceCounts(roster);
     if (rosterList) syncList(rosterList, sortRoster(roster), buildRosterRow, updateRosterRow);
-    if (rosterCount) rosterCount.textContent = fill(labels.roster_count, { connected: counts.connected, total: counts.total });
+    if (rosterCount) rosterCount.textContent = ended ? "" : fill(labels.roster_count, { connected: counts.connected, total: counts.total });
     if (rosterEmpty) {
       rosterEmpty.textContent = labels.no_participants;
       rosterEmpty.hidden = roster.length > 0;
