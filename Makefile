@@ -72,7 +72,7 @@ test: setup-dev
 	$(VENV)/bin/pytest
 
 # Benchmarks print figures and ratios to a baseline measured in the same run; never part of `make test`.
-# The live benchmark takes 10-25 minutes; BENCH_LIVE_N=40,250 BENCH_LIVE_SCALEOUT=0 for a quick look.
+# The live benchmark takes about 8 minutes; BENCH_LIVE_N=40,250 BENCH_LIVE_SCALEOUT=0 for a quick look.
 bench: setup-dev
 	$(PY) tests/bench/render_lesson.py
 	$(PY) tests/bench/live_load.py
