@@ -11,7 +11,7 @@ PORT ?= 8000
 UVICORN_FLAGS := --lifespan off --ws-per-message-deflate false
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/vite.config.ts frontend/package-lock.json
 
-.PHONY: help run test bench lint format setup setup-dev frontend messages browser check-deploy clean
+.PHONY: help run test bench lint format setup setup-dev frontend messages browser redis-binary check-deploy clean
 
 help:
 	@echo "make run     set up and serve Baeum on http://$(HOST):$(PORT)/ with demo data"
@@ -45,7 +45,7 @@ messages: $(VENV)/.runtime
 
 setup: $(VENV)/.runtime frontend messages
 
-setup-dev: $(VENV)/.dev frontend messages browser
+setup-dev: $(VENV)/.dev frontend messages browser redis-binary
 
 # Debian's Chromium (and CJK fonts so Hangul renders) for the browser journeys.
 browser:
@@ -53,6 +53,11 @@ browser:
 	  echo "Installing Debian chromium and fonts-noto-cjk"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
+
+# The fault tests start a private redis-server of their own (and kill it); Debian's package has it.
+redis-binary:
+	@command -v redis-server >/dev/null || { echo "Installing Debian redis-server for the fault tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
 run: setup
 	$(PY) manage.py migrate --noinput --verbosity=0
