@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -20,6 +21,7 @@ from wagtail.models import Orderable, Page
 
 from classrooms.grades import GRADE_CHOICES, grade_label
 from courses.blocks import ACTIVITY_TYPES, LessonBodyBlock
+from edu.accounts.models import User
 
 
 class LibraryIndexPage(Page):
@@ -266,12 +268,8 @@ class LessonPage(Page):
 
         if not lesson_visible_to(request.user, self):
             raise Http404
-        from edu.accounts.models import User
-
         if isinstance(request.user, User):
-            from django.shortcuts import redirect
-
-            from classrooms.selectors import live_session_of_lesson_for_student
+            from classrooms.selectors import live_session_of_lesson_for_student  # classrooms imports courses
 
             running = live_session_of_lesson_for_student(request.user, self.pk)
             if running is not None:  # no reading ahead while the class goes through it live

@@ -21,6 +21,25 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVE_FLAGS = ["--lifespan", "off", "--ws-per-message-deflate", "false"]
 
 
+TEACHER_BACKEND = "edu.accounts.backends.TeacherPasswordBackend"
+STUDENT_BACKEND = "edu.accounts.backends.LoginCodeBackend"  # how students sign in (login codes)
+
+
+def session_key_for(user: object, backend: str) -> str:
+    """A signed-in Django session, as the sign-in page would leave it (with a backend the settings
+    list), for clients that connect to a real server without going through its sign-in pages."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)  # type: ignore[attr-defined]
+    store[BACKEND_SESSION_KEY] = backend
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
+    store.create()
+    assert store.session_key is not None
+    return store.session_key
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

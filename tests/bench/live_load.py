@@ -91,8 +91,6 @@ def fixture(out: Path, students: int, sessions: list[int]) -> None:
     for each size in `sessions` (its first N students); write cookies and ids to `out` as JSON."""
     _django()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import transaction
 
@@ -102,6 +100,7 @@ def fixture(out: Path, students: int, sessions: list[int]) -> None:
     from courses.pages import CoursePage, LessonPage, UnitPage
     from courses.services import library_root_ensure
     from edu.accounts.models import Role, User
+    from tests.servers import STUDENT_BACKEND, TEACHER_BACKEND, session_key_for
 
     started = time.monotonic()
     call_command("migrate", "--noinput", verbosity=0)
@@ -142,18 +141,12 @@ def fixture(out: Path, students: int, sessions: list[int]) -> None:
             session_ids[size] = live.session_run(session).pk
 
         def cookie(user: User, backend: str) -> str:
-            store = SessionStore()
-            store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = backend
-            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            store.create()
-            assert store.session_key is not None
-            return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+            return f"{settings.SESSION_COOKIE_NAME}={session_key_for(user, backend)}"
 
         users = {user.pk: user for user in User.objects.filter(pk__in=student_ids)}
         data = {
-            "teacher": cookie(teacher, "edu.accounts.backends.TeacherPasswordBackend"),
-            "students": [cookie(users[pk], "edu.accounts.backends.LoginCodeBackend") for pk in student_ids],
+            "teacher": cookie(teacher, TEACHER_BACKEND),
+            "students": [cookie(users[pk], STUDENT_BACKEND) for pk in student_ids],
             "sessions": session_ids,
             "block": block,
             "slides": len(lesson.slides()),

@@ -76,27 +76,21 @@ def test_a_batch_costs_the_same_queries_for_3_or_30_students(personas, session, 
     assert LiveResponse.objects.filter(session=session).count() == 33
 
 
-def test_answers_after_a_reveal_are_taken_for_the_next_question(personas, session, lesson):
+async def test_answers_after_a_reveal_are_taken_for_the_next_question(personas, session, lesson):
     """A socket that connected while results showed must not keep that state: the next question
     opened accepts its answer (the session is read afresh for every answer)."""
     first, second = block_of(lesson, "multiple_choice"), numeric_block(lesson)
-
-    async def run() -> None:
-        await sync_to_async(live.question_open)(session, first)
-        await sync_to_async(live.results_reveal)(session, anonymous=True)
-        student, ok, _ = await connect(await sync_to_async(cookie_for)(Client(), personas.student), session.pk)
-        assert ok
-        assert (await next_frame(student, "snapshot"))["question"]["revealed"] is True
-        await sync_to_async(live.question_open)(session, second)
-        frame_id = str(uuid.uuid4())
-        await student.send_json_to({"type": "answer.submit", "id": frame_id, "block": second, "answer": "0.75"})
-        reply = await next_frame(student, "ack", "error")
-        assert reply == {"type": "ack", "ref": frame_id, "duplicate": False}
-        await student.disconnect()
-
-    from asgiref.sync import async_to_sync
-
-    async_to_sync(run)()
+    await sync_to_async(live.question_open)(session, first)
+    await sync_to_async(live.results_reveal)(session, anonymous=True)
+    student, ok, _ = await connect(await sync_to_async(cookie_for)(Client(), personas.student), session.pk)
+    assert ok
+    assert (await next_frame(student, "snapshot"))["question"]["revealed"] is True
+    await sync_to_async(live.question_open)(session, second)
+    frame_id = str(uuid.uuid4())
+    await student.send_json_to({"type": "answer.submit", "id": frame_id, "block": second, "answer": "0.75"})
+    reply = await next_frame(student, "ack", "error")
+    assert reply == {"type": "ack", "ref": frame_id, "duplicate": False}
+    await student.disconnect()
 
 
 async def test_a_removed_student_is_shut_out_even_if_the_removal_event_was_lost(personas, session, lesson):

@@ -11,8 +11,6 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from classrooms import live
 from classrooms.models import Membership, School
@@ -20,19 +18,7 @@ from classrooms.services import StudentEntry, classroom_create, school_member_ad
 from courses.blocks import ACTIVITY_TYPES
 from edu.accounts.models import User
 from tests.courses.conftest import build_library
-
-TEACHER_BACKEND = "edu.accounts.backends.TeacherPasswordBackend"
-STUDENT_BACKEND = "edu.accounts.backends.LoginCodeBackend"  # how students sign in (login codes)
-
-
-def cookie(user: User, backend: str) -> str:
-    """A signed-in Django session as the sign-in page would leave it (with a backend the settings list)."""
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = backend
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return str(store.session_key)
+from tests.servers import STUDENT_BACKEND, TEACHER_BACKEND, session_key_for
 
 
 def main(students: int) -> None:
@@ -60,8 +46,8 @@ def main(students: int) -> None:
                 "block": block,
                 "blocks": {b["type"]: b["id"] for b in lesson.body.raw_data if b["type"] in ACTIVITY_TYPES},
                 "cookie_name": settings.SESSION_COOKIE_NAME,
-                "teacher": cookie(teacher, TEACHER_BACKEND),
-                "students": [cookie(user, STUDENT_BACKEND) for user in pupils],
+                "teacher": session_key_for(teacher, TEACHER_BACKEND),
+                "students": [session_key_for(user, STUDENT_BACKEND) for user in pupils],
             }
         )
     )
