@@ -10,12 +10,10 @@ from django.utils.translation import gettext as _
 
 from classrooms.models import Classroom, MemberRole, Membership, School, SchoolMembership, new_join_code
 from classrooms.selectors import school_for_user
+from edu import codes
 from edu.accounts.models import Role, User
 from edu.accounts.services import login_code_issue, student_create
-
-
-class ClassroomError(Exception):
-    """A rule of the domain was broken; the message is for the user (translated)."""
+from edu.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -42,13 +40,13 @@ def classroom_create(
 ) -> Classroom:
     school = school_for_user(teacher)
     if school is None:
-        raise ClassroomError(_("Your account is not linked to a school yet. Ask your school admin."))
+        raise DomainError("no_school", _("Your account is not linked to a school yet. Ask your school admin."))
     classroom = Classroom(school=school, name=name, grade=grade, subject=subject)
     if school_year is not None:
         classroom.school_year = school_year
     duplicate = _("Your school already has a class with this name this year.")
     if Classroom.objects.filter(school=school, school_year=classroom.school_year, name=name).exists():
-        raise ClassroomError(duplicate)
+        raise DomainError("duplicate_class", duplicate)
     classroom.full_clean(exclude=["join_code"], validate_constraints=False)
     for _attempt in range(5):
         classroom.join_code = new_join_code()
@@ -60,18 +58,18 @@ def classroom_create(
         except IntegrityError:
             classroom.pk = None
             if Classroom.objects.filter(school=school, school_year=classroom.school_year, name=name).exists():
-                raise ClassroomError(duplicate) from None
-    raise ClassroomError(_("Could not create the class. Please try again."))
+                raise DomainError("duplicate_class", duplicate) from None
+    raise DomainError("retry", _("Could not create the class. Please try again."))
 
 
 def students_add(*, classroom: Classroom, entries: list[StudentEntry]) -> list[LoginCard]:
     """Create student accounts in ``classroom``; all or nothing. Returns their login cards."""
     if not entries:
-        raise ClassroomError(_("Enter at least one name."))
+        raise DomainError("no_students", _("Enter at least one name."))
     names = [entry.display_name for entry in entries]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise ClassroomError(_("Listed more than once: %(names)s.") % {"names": ", ".join(repeated)})
+        raise DomainError("repeated_names", _("Listed more than once: %(names)s.") % {"names": ", ".join(repeated)})
     taken = set(
         Membership.objects.filter(classroom=classroom, role=MemberRole.STUDENT).values_list(
             "user__display_name", flat=True
@@ -79,9 +77,10 @@ def students_add(*, classroom: Classroom, entries: list[StudentEntry]) -> list[L
     )
     clashes = [entry.display_name for entry in entries if entry.display_name in taken]
     if clashes:
-        raise ClassroomError(
+        raise DomainError(
+            "name_taken",
             _("Already in this class: %(names)s. Add a letter or number to tell them apart (e.g. 김민준B).")
-            % {"names": ", ".join(clashes)}
+            % {"names": ", ".join(clashes)},
         )
     cards: list[LoginCard] = []
     with transaction.atomic():
@@ -111,16 +110,17 @@ def classroom_join(*, user: User, code: str) -> Classroom:
     """A student joins a class with its join code. The code is shown to the whole class, so it can
     never grant more than the student role: teachers are added by a teacher of the class."""
     if user.is_teacher:
-        raise ClassroomError(_("Teachers cannot join with a class code. Ask a teacher of the class to add you."))
-    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
-    classroom = Classroom.objects.select_related("school").filter(join_code=normalised).first()
+        raise DomainError(
+            "teacher_join", _("Teachers cannot join with a class code. Ask a teacher of the class to add you.")
+        )
+    classroom = Classroom.objects.select_related("school").filter(join_code=codes.normalise(code)).first()
     if classroom is None:
-        raise ClassroomError(_("No class has this code. Check the code on the board and try again."))
+        raise DomainError("unknown_code", _("No class has this code. Check the code on the board and try again."))
     user_school = school_for_user(user)
     if user_school is not None and user_school.pk != classroom.school_id:
-        raise ClassroomError(_("This class belongs to another school."))
+        raise DomainError("other_school", _("This class belongs to another school."))
     if Membership.objects.filter(classroom=classroom, user=user).exists():
-        raise ClassroomError(_("You are already in this class."))
+        raise DomainError("already_member", _("You are already in this class."))
     with transaction.atomic():
         if user_school is None:
             SchoolMembership.objects.create(user=user, school=classroom.school)
@@ -137,12 +137,12 @@ def co_teacher_add(*, classroom: Classroom, username: str) -> User:
         school_membership__school=classroom.school,
     ).first()
     if teacher is None:
-        raise ClassroomError(_("No teacher of your school has this username."))
+        raise DomainError("unknown_teacher", _("No teacher of your school has this username."))
     _membership, created = Membership.objects.get_or_create(
         classroom=classroom, user=teacher, defaults={"role": MemberRole.TEACHER}
     )
     if not created:
-        raise ClassroomError(_("This teacher is already in the class."))
+        raise DomainError("already_member", _("This teacher is already in the class."))
     return teacher
 
 
@@ -154,16 +154,17 @@ def student_update(*, classroom: Classroom, student_id: int, display_name: str, 
         .first()
     )
     if membership is None:
-        raise ClassroomError(_("This student is not in this class."))
+        raise DomainError("not_in_class", _("This student is not in this class."))
     clash = (
         Membership.objects.filter(classroom=classroom, role=MemberRole.STUDENT, user__display_name=display_name)
         .exclude(user_id=student_id)
         .exists()
     )
     if clash:
-        raise ClassroomError(
+        raise DomainError(
+            "name_taken",
             _("Already in this class: %(names)s. Add a letter or number to tell them apart (e.g. 김민준B).")
-            % {"names": display_name}
+            % {"names": display_name},
         )
     student = membership.user
     student.display_name, student.student_number = display_name, student_number
@@ -179,6 +180,6 @@ def student_remove(*, classroom: Classroom, student_id: int) -> None:
             classroom=classroom, user_id=student_id, role=MemberRole.STUDENT
         ).delete()
         if not deleted:
-            raise ClassroomError(_("This student is not in this class."))
+            raise DomainError("not_in_class", _("This student is not in this class."))
         if not Membership.objects.filter(user_id=student_id).exists():
             User.objects.filter(pk=student_id, role=Role.STUDENT).update(is_active=False, login_code_digest="")

@@ -12,13 +12,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from classrooms import cards as login_cards
-from classrooms.access import classroom_for_teacher, classroom_for_user, require_teacher, signed_in_user
+from classrooms.access import classroom_for_teacher, classroom_for_user
+from classrooms.extensions import sections_for
 from classrooms.forms import ClassroomForm, ConfirmForm, CoTeacherForm, JoinClassForm, StudentForm, StudentListForm
-from classrooms.live_report import classroom_live_sessions
 from classrooms.models import Classroom, MemberRole, Membership
 from classrooms.selectors import classroom_roster
 from classrooms.services import (
-    ClassroomError,
     classroom_create,
     classroom_join,
     co_teacher_add,
@@ -27,9 +26,10 @@ from classrooms.services import (
     student_update,
     students_add,
 )
+from edu.accounts.access import require_teacher, signed_in_user
+from edu.errors import DomainError
 
 ROSTER_PAGE_SIZE = 50
-LIVE_SESSIONS_SHOWN = 20
 
 
 @login_required
@@ -40,7 +40,7 @@ def classroom_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             classroom = classroom_create(teacher=teacher, **form.cleaned_data)
-        except ClassroomError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Class created. Add your students next."))
@@ -58,7 +58,6 @@ def classroom_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
     teachers = [m for m in roster if m.role == MemberRole.TEACHER]
     students = Paginator([m for m in roster if m.role == MemberRole.STUDENT], ROSTER_PAGE_SIZE)
     page = students.get_page(request.GET.get("page"))
-    live_sessions, live_session_total = classroom_live_sessions(classroom, limit=LIVE_SESSIONS_SHOWN)
     return render(
         request,
         "classrooms/classroom_teacher.html",
@@ -68,8 +67,7 @@ def classroom_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
             "page": page,
             "student_total": students.count,
             "co_teacher_form": CoTeacherForm(),
-            "live_sessions": live_sessions,
-            "live_session_total": live_session_total,
+            "sections": sections_for(classroom),
         },
     )
 
@@ -82,7 +80,7 @@ def co_teacher_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             teacher = co_teacher_add(classroom=classroom, username=form.cleaned_data["username"])
-        except ClassroomError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("%(name)s now teaches this class too.") % {"name": teacher.get_full_name()})
@@ -99,7 +97,7 @@ def students_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             cards = students_add(classroom=classroom, entries=form.cleaned_data["names"])
-        except ClassroomError as exc:
+        except DomainError as exc:
             form.add_error("names", str(exc))
         else:
             login_cards.remember(request, classroom.pk, cards)
@@ -129,7 +127,7 @@ def student_edit(request: HttpRequest, classroom_id: int, student_id: int) -> Ht
     if request.method == "POST" and form.is_valid():
         try:
             student_update(classroom=classroom, student_id=student_id, **form.cleaned_data)
-        except ClassroomError as exc:
+        except DomainError as exc:
             form.add_error("display_name", str(exc))
         else:
             messages.success(request, _("Saved."))
@@ -192,7 +190,7 @@ def join(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             classroom = classroom_join(user=signed_in_user(request), code=form.cleaned_data["code"])
-        except ClassroomError as exc:
+        except DomainError as exc:
             form.add_error("code", str(exc))
         else:
             messages.success(request, _("You joined %(name)s.") % {"name": classroom})

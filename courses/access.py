@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from classrooms.access import AnyUser
 from classrooms.models import MemberRole, Membership, SchoolMembership
-from courses.pages import LessonPage, TeacherLessonsPage
+from courses.pages import LessonPage
+from edu.accounts.access import AnyUser
 from edu.accounts.models import User
 
 
@@ -40,9 +40,3 @@ def lesson_for_copy(user: AnyUser, lesson_id: int) -> LessonPage:
     if not (isinstance(user, User) and user.is_teacher):
         raise Http404
     return lesson_for_user(user, lesson_id)
-
-
-def folder_of(user: AnyUser) -> TeacherLessonsPage | None:
-    if not isinstance(user, User):
-        return None
-    return TeacherLessonsPage.objects.filter(teacher=user).first()

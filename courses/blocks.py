@@ -5,7 +5,7 @@ checked on the server (``courses.checking``) and revealed only after a student h
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,9 +20,6 @@ TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "superscript"
 PROMPT_FEATURES = ["bold", "italic", "ol", "ul", "superscript", "subscript"]
 MAX_LATEX = 2000
 _FORBIDDEN_LATEX = re.compile(r"\\(href|url|includegraphics|input|include|def|newcommand|html\w*)\b")
-
-ACTIVITY_TYPES = ("multiple_choice", "true_false", "short_answer", "numeric", "poll", "open_response")
-
 
 RICH_TEXT_FIELDS = {"prompt", "explanation", "sample_answer", "text"}
 
@@ -262,23 +259,14 @@ class OpenResponseBlock(ScoredActivityBlock):
         template = "courses/blocks/open_response.html"
 
 
-class LessonBodyBlock(blocks.StreamBlock):
-    text = blocks.RichTextBlock(features=TEXT_FEATURES, label=_("Text"), template="courses/blocks/text.html")
-    image = ImageBlock()
-    video = VideoBlock()
-    math = MathBlock()
-    callout = CalloutBlock()
-    slide_break = SlideBreakBlock()
-    multiple_choice = MultipleChoiceBlock()
-    true_false = TrueFalseBlock()
-    short_answer = ShortAnswerBlock()
-    numeric = NumericBlock()
-    poll = PollBlock()
-    open_response = OpenResponseBlock()
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except (InvalidOperation, ValueError):
-        return None
+def content_blocks() -> list[tuple[str, blocks.Block]]:
+    """The lesson stream's blocks that are not activities, in the editor's order. The activities
+    follow, one per entry of the activity registry (``courses.activities.lesson_body_blocks``)."""
+    return [
+        ("text", blocks.RichTextBlock(features=TEXT_FEATURES, label=_("Text"), template="courses/blocks/text.html")),
+        ("image", ImageBlock()),
+        ("video", VideoBlock()),
+        ("math", MathBlock()),
+        ("callout", CalloutBlock()),
+        ("slide_break", SlideBreakBlock()),
+    ]

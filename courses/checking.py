@@ -1,5 +1,6 @@
 """Server-side answer checking for lesson activities. Pure functions: a block's value and a
-student's answer in, a verdict out. Nothing here touches the database."""
+student's answer in, a verdict out. Nothing here touches the database. Each activity kind's entry
+in ``courses.activities`` names its checker; ``activities.check`` dispatches."""
 
 from __future__ import annotations
 
@@ -12,11 +13,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from edu.errors import DomainError
+
 MAX_TEXT_ANSWER = 5000
-
-
-class AnswerError(ValueError):
-    """The answer does not fit the activity (wrong shape or out of range); the message says how."""
 
 
 @dataclass(frozen=True)
@@ -48,23 +47,23 @@ MAX_NUMBER_INPUT = 40
 def parse_number(text: str, unit: str = "") -> Decimal:
     value = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "")
     if len(value) > MAX_NUMBER_INPUT:
-        raise AnswerError(_("Enter a number, for example 12, 0.75 or 3/4."))
+        raise DomainError("invalid_answer", _("Enter a number, for example 12, 0.75 or 3/4."))
     folded_unit = unicodedata.normalize("NFKC", unit).strip()
     if folded_unit and value.casefold().endswith(folded_unit.casefold()):
         value = value[: -len(folded_unit)].strip()
     match = _NUMBER.match(value)
     if not match:
-        raise AnswerError(_("Enter a number, for example 12, 0.75 or 3/4."))
+        raise DomainError("invalid_answer", _("Enter a number, for example 12, 0.75 or 3/4."))
     sign, number, denominator = match.groups()
     try:
         amount = Decimal(number)
         if denominator is not None:
             if int(denominator) == 0:
-                raise AnswerError(_("A fraction cannot have 0 as its denominator."))
+                raise DomainError("invalid_answer", _("A fraction cannot have 0 as its denominator."))
             fraction = Fraction(amount) / int(denominator)
             amount = Decimal(fraction.numerator) / Decimal(fraction.denominator)
     except (InvalidOperation, ValueError):
-        raise AnswerError(_("Enter a number, for example 12, 0.75 or 3/4.")) from None
+        raise DomainError("invalid_answer", _("Enter a number, for example 12, 0.75 or 3/4.")) from None
     return -amount if sign == "-" else amount
 
 
@@ -74,44 +73,37 @@ def _points(value: Any) -> Decimal:
 
 def _text_answer(answer: Any) -> str:
     if not isinstance(answer, str) or not answer.strip():
-        raise AnswerError(_("Write an answer first."))
+        raise DomainError("invalid_answer", _("Write an answer first."))
     if len(answer) > MAX_TEXT_ANSWER:
-        raise AnswerError(_("Answers are limited to %(max)d characters.") % {"max": MAX_TEXT_ANSWER})
+        raise DomainError("invalid_answer", _("Answers are limited to %(max)d characters.") % {"max": MAX_TEXT_ANSWER})
     return answer.strip()
 
 
-def check(kind: str, value: Any, answer: Any) -> Verdict:
-    checker = _CHECKERS.get(kind)
-    if checker is None:
-        raise AnswerError(_("This part of the lesson is not a question."))
-    return checker(value, answer)
-
-
-def _multiple_choice(value: Any, answer: Any) -> Verdict:
+def check_multiple_choice(value: Any, answer: Any) -> Verdict:
     choices = list(value["choices"])
     picked = answer if isinstance(answer, list) else [answer]
     if not picked or not all(isinstance(i, int) and not isinstance(i, bool) for i in picked):
-        raise AnswerError(_("Choose an answer."))
+        raise DomainError("invalid_answer", _("Choose an answer."))
     if any(i < 0 or i >= len(choices) for i in picked):
-        raise AnswerError(_("That choice does not exist."))
+        raise DomainError("invalid_answer", _("That choice does not exist."))
     chosen = sorted(set(picked))
     if not value["multiple"] and len(chosen) > 1:
-        raise AnswerError(_("Choose only one answer."))
+        raise DomainError("invalid_answer", _("Choose only one answer."))
     right = [i for i, choice in enumerate(choices) if choice["correct"]]
     correct = chosen == right
     return Verdict(correct, _points(value) if correct else Decimal(0), _points(value), chosen, {"correct": right})
 
 
-def _true_false(value: Any, answer: Any) -> Verdict:
+def check_true_false(value: Any, answer: Any) -> Verdict:
     if not isinstance(answer, bool):
-        raise AnswerError(_("Choose true or false."))
+        raise DomainError("invalid_answer", _("Choose true or false."))
     correct = answer == bool(value["answer"])
     return Verdict(
         correct, _points(value) if correct else Decimal(0), _points(value), answer, {"correct": bool(value["answer"])}
     )
 
 
-def _short_answer(value: Any, answer: Any) -> Verdict:
+def check_short_answer(value: Any, answer: Any) -> Verdict:
     text = _text_answer(answer)
     sensitive = bool(value.get("case_sensitive"))
     given = normalise_text(text, case_sensitive=sensitive)
@@ -126,10 +118,10 @@ def _short_answer(value: Any, answer: Any) -> Verdict:
     )
 
 
-def _numeric(value: Any, answer: Any) -> Verdict:
+def check_numeric(value: Any, answer: Any) -> Verdict:
     unit = value.get("unit") or ""
     if isinstance(answer, bool) or not isinstance(answer, (str, int, float)):
-        raise AnswerError(_("Enter a number, for example 12, 0.75 or 3/4."))
+        raise DomainError("invalid_answer", _("Enter a number, for example 12, 0.75 or 3/4."))
     number = parse_number(str(answer), unit)
     expected = Decimal(value["answer"])
     tolerance = Decimal(value.get("tolerance") or 0)
@@ -138,22 +130,12 @@ def _numeric(value: Any, answer: Any) -> Verdict:
     return Verdict(correct, _points(value) if correct else Decimal(0), _points(value), str(number), {"correct": shown})
 
 
-def _poll(value: Any, answer: Any) -> Verdict:
+def check_poll(value: Any, answer: Any) -> Verdict:
     options = list(value["options"])
     if not isinstance(answer, int) or isinstance(answer, bool) or not 0 <= answer < len(options):
-        raise AnswerError(_("Choose one of the options."))
+        raise DomainError("invalid_answer", _("Choose one of the options."))
     return Verdict(None, Decimal(0), Decimal(0), answer)
 
 
-def _open_response(value: Any, answer: Any) -> Verdict:
+def check_open_response(value: Any, answer: Any) -> Verdict:
     return Verdict(None, Decimal(0), _points(value), _text_answer(answer))
-
-
-_CHECKERS = {
-    "multiple_choice": _multiple_choice,
-    "true_false": _true_false,
-    "short_answer": _short_answer,
-    "numeric": _numeric,
-    "poll": _poll,
-    "open_response": _open_response,
-}

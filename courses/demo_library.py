@@ -12,7 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from courses.blocks import ACTIVITY_TYPES, clean_raw_block
+from courses.activities import ACTIVITY_TYPES
+from courses.blocks import clean_raw_block
 from courses.curriculum import AchievementStandard
 from courses.pages import CoursePage, LessonPage, LessonStandard, UnitPage
 from courses.services import library_root_ensure

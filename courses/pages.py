@@ -20,7 +20,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
 from classrooms.grades import GRADE_CHOICES, grade_label
-from courses.blocks import ACTIVITY_TYPES, LessonBodyBlock
+from courses.activities import ACTIVITY_TYPES, KINDS, lesson_body_blocks
+from courses.extensions import actions_for, elsewhere_for
 from edu.accounts.models import User
 
 
@@ -159,7 +160,7 @@ class LessonPage(Page):
     minutes = models.PositiveSmallIntegerField(_("minutes"), default=40)
     grade = models.PositiveSmallIntegerField(_("grade"), choices=GRADE_CHOICES, null=True, blank=True)
     subject_name = models.CharField(_("subject"), max_length=100, blank=True)
-    body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("lesson"))
+    body = StreamField(lesson_body_blocks(), blank=True, verbose_name=_("lesson"))
     source_lesson = models.ForeignKey(
         "self",
         null=True,
@@ -228,7 +229,8 @@ class LessonPage(Page):
             if link.standard_id:
                 parts += [link.standard.code, link.standard.key, link.standard.content]
         for block in self.body.raw_data if isinstance(self.body, StreamValue) else []:
-            parts.append(_raw_text(block.get("value")))
+            kind = KINDS.get(block.get("type"))
+            parts.append(_raw_text(block.get("value"), kind.secret_fields if kind is not None else frozenset()))
         return " ".join(part for part in parts if part)[:20000]
 
     @property
@@ -269,11 +271,9 @@ class LessonPage(Page):
         if not lesson_visible_to(request.user, self):
             raise Http404
         if isinstance(request.user, User):
-            from classrooms.selectors import live_session_of_lesson_for_student  # classrooms imports courses
-
-            running = live_session_of_lesson_for_student(request.user, self.pk)
-            if running is not None:  # no reading ahead while the class goes through it live
-                return redirect("live:student", session_id=running.pk)
+            elsewhere = elsewhere_for(request.user, self)
+            if elsewhere is not None:  # e.g. no reading ahead while the class goes through it live
+                return redirect(elsewhere.url)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -293,13 +293,7 @@ class LessonPage(Page):
             if isinstance(page, (LibraryIndexPage, CoursePage, UnitPage))
         ]
         context["labels"] = lesson_labels()
-        user = request.user
-        from edu.accounts.models import User
-
-        if isinstance(user, User) and user.is_teacher:
-            from classrooms.live_forms import StartSessionForm
-
-            context["live_form"] = StartSessionForm(user, initial={"lesson": self.pk})
+        context["actions"] = actions_for(request, self)
         return context
 
 
@@ -320,15 +314,14 @@ def lesson_labels() -> dict[str, str]:
     }
 
 
-def _raw_text(value: Any) -> str:
+def _raw_text(value: Any, secret: frozenset[str]) -> str:
+    """The searchable text of a raw block value, without the fields that give its answer away."""
     if isinstance(value, str):
         return strip_tags(value)
     if isinstance(value, dict):
-        from courses.serializers import SECRET_FIELDS
-
-        return " ".join(_raw_text(v) for key, v in value.items() if key not in SECRET_FIELDS)
+        return " ".join(_raw_text(v, secret) for key, v in value.items() if key not in secret)
     if isinstance(value, list):
-        return " ".join(_raw_text(v) for v in value)
+        return " ".join(_raw_text(v, secret) for v in value)
     return ""
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from classrooms.access import AnyUser
 from courses import standard_codes
 from courses.answers import LessonAnswer
 from courses.curriculum import AchievementStandard
 from courses.pages import CoursePage, LessonPage, LibraryIndexPage
+from edu.accounts.access import AnyUser
 from edu.accounts.models import User
 
 LEVELS = [("elementary", range(1, 7)), ("middle", range(7, 10)), ("high", range(10, 13))]

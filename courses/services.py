@@ -24,17 +24,13 @@ from wagtail.models import (
 
 from classrooms.models import School
 from classrooms.selectors import school_for_user
-from courses import checking
+from courses import activities, checking
 from courses.answers import LessonAnswer
-from courses.blocks import ACTIVITY_TYPES
 from courses.pages import LessonPage, LibraryIndexPage, SchoolLibraryPage, TeacherLessonsPage, TeachersIndexPage
 from edu.accounts.models import Role, User
+from edu.errors import DomainError
 
 TEACHERS_GROUP = "Teachers"
-
-
-class LessonError(Exception):
-    """A rule of the library was broken; the message is for the user (translated)."""
 
 
 def library_root_ensure() -> LibraryIndexPage:
@@ -81,7 +77,7 @@ def teachers_group_ensure() -> Group:
 def teacher_folder_ensure(teacher: User) -> TeacherLessonsPage:
     """The teacher's "my lessons" folder, and a group that may add, edit and publish only there."""
     if not teacher.is_teacher:
-        raise LessonError(_("Only teachers have their own lessons."))
+        raise DomainError("forbidden", _("Only teachers have their own lessons."))
     folder = TeacherLessonsPage.objects.filter(teacher=teacher).first()
     with transaction.atomic():
         if folder is None:
@@ -159,14 +155,14 @@ def lesson_share(*, lesson: LessonPage, teacher: User) -> LessonPage:
     """Submit a copy of the teacher's own lesson to the school's shared library for review."""
     school = school_for_user(teacher)
     if school is None:
-        raise LessonError(_("Your account is not linked to a school yet. Ask your school admin."))
+        raise DomainError("no_school", _("Your account is not linked to a school yet. Ask your school admin."))
     if lesson.workspace_teacher_id != teacher.pk:
-        raise LessonError(_("You can share only your own lessons."))
+        raise DomainError("forbidden", _("You can share only your own lessons."))
     with transaction.atomic():
         shared = _copy_as_draft(lesson, school_library_ensure(school), teacher)
         workflow = shared.get_workflow()
         if workflow is None:
-            raise LessonError(_("The school library has no review workflow."))
+            raise DomainError("no_workflow", _("The school library has no review workflow."))
         workflow.start(shared, teacher)
     return shared
 
@@ -219,9 +215,9 @@ def answer_submit(*, user: User, lesson: LessonPage, block_id: str, answer: Any)
     retry; the answer key is revealed when they are right or after REVEAL_AFTER_ATTEMPTS tries,
     and from then on later answers are kept but no longer change the score."""
     block = lesson.activity(block_id) if isinstance(block_id, str) else None
-    if block is None or block.block_type not in ACTIVITY_TYPES:
-        raise LessonError(_("This question is not part of the lesson."))
-    verdict = checking.check(block.block_type, block.value, answer)
+    if block is None or not activities.is_activity(block.block_type):
+        raise DomainError("unknown_activity", _("This question is not part of the lesson."))
+    verdict = activities.check(block.block_type, block.value, answer)
     with transaction.atomic():
         stored, created = LessonAnswer.objects.select_for_update().get_or_create(
             user=user,

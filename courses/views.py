@@ -14,16 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from classrooms.access import require_teacher
 from classrooms.grades import GRADE_CHOICES
-from classrooms.selectors import live_session_of_lesson_for_student
 from courses import selectors
 from courses.access import lesson_for_copy, lesson_for_user
-from courses.checking import AnswerError
 from courses.curriculum import AchievementStandard
+from courses.extensions import elsewhere_for
 from courses.pages import LessonPage
-from courses.services import LessonError, answer_submit, lesson_copy, lesson_share, teacher_folder_ensure
+from courses.services import answer_submit, lesson_copy, lesson_share, teacher_folder_ensure
+from edu.accounts.access import require_teacher
 from edu.accounts.models import User
+from edu.errors import DomainError
 
 PAGE_SIZE = 20
 MAX_ANSWER_BODY = 16 * 1024
@@ -97,8 +97,8 @@ def share(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = get_object_or_404(LessonPage, pk=lesson_id, workspace_teacher=teacher)
     try:
         lesson_share(lesson=lesson, teacher=teacher)
-    except LessonError as exc:
-        messages.error(request, str(exc))
+    except DomainError as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(
             request, _("Sent to your school's library. A reviewer will approve it before it is published.")
@@ -116,8 +116,9 @@ def answer(request: HttpRequest, lesson_id: int) -> JsonResponse:
     if not isinstance(request.user, User):
         return _json_error(401, "not_signed_in", _("Sign in to save your answers."))
     lesson = lesson_for_user(request.user, lesson_id)
-    if live_session_of_lesson_for_student(request.user, lesson.pk) is not None:
-        return _json_error(409, "live_in_progress", _("This lesson is running live: answer in the live lesson."))
+    elsewhere = elsewhere_for(request.user, lesson)
+    if elsewhere is not None:
+        return _json_error(409, elsewhere.code, elsewhere.message)
     if len(request.body) > MAX_ANSWER_BODY:
         return _json_error(413, "too_large", _("The answer is too long."))
     try:
@@ -128,10 +129,8 @@ def answer(request: HttpRequest, lesson_id: int) -> JsonResponse:
         return _json_error(400, "invalid_request", _("Send the question's block id and an answer."))
     try:
         result = answer_submit(user=request.user, lesson=lesson, block_id=payload["block"], answer=payload["answer"])
-    except LessonError as exc:
-        return _json_error(404, "unknown_activity", str(exc))
-    except AnswerError as exc:
-        return _json_error(400, "invalid_answer", str(exc))
+    except DomainError as exc:
+        return _json_error(404 if exc.code == "unknown_activity" else 400, exc.code, exc.message)
     verdict = result.verdict
     block = lesson.activity(payload["block"])
     explanation = block.value.get("explanation") if block is not None else None

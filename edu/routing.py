@@ -1,5 +1,5 @@
 """Every WebSocket route of the project, gathered from the apps that own them."""
 
-from classrooms.routing import websocket_urlpatterns as classroom_routes
+from classrooms.live.routing import websocket_urlpatterns as live_routes
 
-websocket_urlpatterns = [*classroom_routes]
+websocket_urlpatterns = [*live_routes]

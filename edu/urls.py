@@ -13,7 +13,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("edu.accounts.urls")),
     path("classes/", include("classrooms.urls")),
-    path("live/", include("classrooms.live_urls")),
+    path("live/", include("classrooms.live.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from classrooms.forms import JoinClassForm
-from classrooms.selectors import classrooms_for_home, live_sessions_for_home, school_for_user
+from classrooms.live.selectors import live_sessions_for_home
+from classrooms.selectors import classrooms_for_home, school_for_user
 from edu.accounts.models import User
 
 

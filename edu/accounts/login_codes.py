@@ -7,28 +7,21 @@ working codes; a lost card is replaced by issuing a new code, which voids the ol
 
 from __future__ import annotations
 
-import secrets
-import unicodedata
-
 from django.utils.crypto import salted_hmac
 
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+from edu import codes
+
 LENGTH = 8
+normalise = codes.normalise  # full-width, spaces, dashes and case forgiven (edu.codes)
 
 
 def generate() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    raw = codes.generate(LENGTH)
     return f"{raw[:4]}-{raw[4:]}"
 
 
-def normalise(text: str) -> str:
-    """What a student typed → canonical raw code (full-width, spaces, dashes and case forgiven)."""
-    folded = unicodedata.normalize("NFKC", text).upper()
-    return "".join(ch for ch in folded if ch.isalnum())
-
-
 def is_well_formed(raw: str) -> bool:
-    return len(raw) == LENGTH and all(ch in ALPHABET for ch in raw)
+    return codes.is_well_formed(raw, LENGTH)
 
 
 def digest(code: str) -> str:

@@ -94,7 +94,7 @@ def fixture(out: Path, students: int, sessions: list[int]) -> None:
     from django.core.management import call_command
     from django.db import transaction
 
-    from classrooms import live
+    from classrooms.live import services
     from classrooms.models import MemberRole, Membership, School
     from classrooms.services import StudentEntry, classroom_create, school_member_add, students_add
     from courses.pages import CoursePage, LessonPage, UnitPage
@@ -137,8 +137,8 @@ def fixture(out: Path, students: int, sessions: list[int]) -> None:
             classrooms[size] = classroom
         session_ids = {}
         for size, classroom in classrooms.items():
-            session = live.session_start(teacher=teacher, lesson=lesson, classroom=classroom)
-            session_ids[size] = live.session_run(session).pk
+            session = services.session_start(teacher=teacher, lesson=lesson, classroom=classroom)
+            session_ids[size] = services.session_run(session).pk
 
         def cookie(user: User, backend: str) -> str:
             return f"{settings.SESSION_COOKIE_NAME}={session_key_for(user, backend)}"
@@ -195,7 +195,7 @@ def _lesson_body() -> list[dict[str, Any]]:
 
 def count(session_id: int, block: str) -> None:
     _django()
-    from classrooms.live_models import LiveResponse
+    from classrooms.live.models import LiveResponse
 
     print(LiveResponse.objects.filter(session_id=session_id, block_id=block).count())
 

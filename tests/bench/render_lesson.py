@@ -53,7 +53,7 @@ def main() -> None:
         from classrooms.models import School
         from classrooms.services import StudentEntry, classroom_create, school_member_add, students_add
         from edu.accounts.models import Role, User
-        from tests.courses.conftest import build_library
+        from tests.factories import build_library
 
         library = build_library(Path(tempfile.mkdtemp()), extra_text_blocks=31)
         lesson, unit = library.lesson, library.unit

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import use_english
+from tests.helpers import use_english
 
 TEACHER_PAGES = ["classrooms:students_new", "classrooms:cards", "classrooms:cards_reissue"]
 
@@ -78,7 +78,7 @@ def test_home_lists_only_my_classes(client, personas):
 
 def test_teacher_without_classes_sees_an_empty_state(client, personas):
     use_english(client)
-    from tests.conftest import make_teacher
+    from tests.factories import make_teacher
 
     client.force_login(make_teacher("newbie", personas.school))
     response = client.get("/")

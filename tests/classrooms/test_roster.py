@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from classrooms.models import Classroom, MemberRole, Membership
 from edu.accounts.models import Role, User
-from tests.conftest import use_english
+from tests.helpers import use_english
 
 CODE_RE = re.compile(r'data-testid="login-code">([A-Z0-9]{4}-[A-Z0-9]{4})<')
 
@@ -127,7 +127,7 @@ def test_wrong_join_code_is_explained(client, personas):
 def test_class_of_another_school_cannot_be_joined(client, personas):
     use_english(client)
     from classrooms.services import classroom_create
-    from tests.conftest import make_teacher
+    from tests.factories import make_teacher
 
     foreign = classroom_create(teacher=make_teacher("foreign", personas.other_school), name="1-1", grade=7)
     client.force_login(personas.student)
@@ -236,7 +236,7 @@ def test_a_join_code_never_makes_a_teacher_of_anyone(client, personas):
 
 
 def test_class_teacher_adds_a_co_teacher_of_the_same_school_only(client, personas):
-    from tests.conftest import make_teacher
+    from tests.factories import make_teacher
 
     foreign = make_teacher("foreign", personas.other_school)
     client.force_login(personas.teacher)

@@ -2,7 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from courses.checking import AnswerError, check, normalise_text, parse_number
+from courses.activities import check
+from courses.checking import normalise_text, parse_number
+from edu.errors import DomainError as AnswerError
 
 pytestmark = pytest.mark.usefixtures("in_english")
 

@@ -9,8 +9,8 @@ from courses.answers import LessonAnswer
 from courses.pages import LessonPage
 from courses.selectors import lessons_search
 from courses.services import lesson_copy, teacher_folder_ensure
-from tests.conftest import use_english
-from tests.courses.conftest import make_lesson
+from tests.factories import make_lesson
+from tests.helpers import use_english
 
 
 def answer(client, lesson, block_id, value):
@@ -242,7 +242,7 @@ def test_sharing_with_the_school_goes_through_review(client, library, personas):
     assert client.get(shared.url).status_code == 200  # a teacher of the school
     client.force_login(personas.outsider)  # a student of the same school
     assert client.get(shared.url).status_code == 200
-    from tests.conftest import make_teacher
+    from tests.factories import make_teacher
 
     client.force_login(make_teacher("foreign", personas.other_school))
     assert client.get(shared.url).status_code == 404

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from courses.curriculum import AchievementStandard, Subject
 from courses.standards_import import ImportFileError, standards_import
-from tests.courses.conftest import CSV_ROWS, write_csv
+from tests.factories import CSV_ROWS, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "courses" / "fixtures" / "k-curriculum-2022" / "standards_core.csv"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import stop_process
+from tests.helpers import stop_process
 from tests.servers import ROOT, free_port, manage, postgres_database, server_env, start_uvicorn, wait_healthy
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -5,9 +5,9 @@ check page round-trips over a real WebSocket."""
 import re
 
 import pytest
+from classrooms.management.commands.demo_data import DEMO_PASSWORD
 from playwright.sync_api import expect
 
-from classrooms.management.commands.demo_data import DEMO_PASSWORD
 from tests.e2e.conftest import shot
 
 pytestmark = pytest.mark.e2e

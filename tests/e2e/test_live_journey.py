@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from classrooms.management.commands.demo_data import demo_code
+from courses.management.commands.demo_data import demo_code
 from tests.e2e.conftest import shot
 from tests.e2e.netcut import NetworkCut
 from tests.e2e.test_foundation_journey import teacher_signs_in

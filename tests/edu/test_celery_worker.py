@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from edu.health import ping
-from tests.conftest import stop_process
+from tests.helpers import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from django.conf import settings
 
-from classrooms import live
+from classrooms.live import services
 from classrooms.models import Membership, School
 from classrooms.services import StudentEntry, classroom_create, school_member_add, students_add
-from courses.blocks import ACTIVITY_TYPES
+from courses.activities import ACTIVITY_TYPES
 from edu.accounts.models import User
-from tests.courses.conftest import build_library
+from tests.factories import build_library
 from tests.servers import STUDENT_BACKEND, TEACHER_BACKEND, session_key_for
 
 
@@ -30,9 +30,9 @@ def main(students: int) -> None:
     for start in range(0, students, 60):
         entries = [StudentEntry(f"학생{i:04d}") for i in range(start, min(start + 60, students))]
         students_add(classroom=classroom, entries=entries)
-    session = live.session_run(live.session_start(teacher=teacher, lesson=lesson, classroom=classroom))
+    session = services.session_run(services.session_start(teacher=teacher, lesson=lesson, classroom=classroom))
     block = next(b["id"] for b in lesson.body.raw_data if b["type"] == "numeric")
-    live.question_open(session, block)
+    services.question_open(session, block)
     pupils = [
         m.user
         for m in Membership.objects.filter(classroom=classroom, role="student")

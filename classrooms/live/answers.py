@@ -1,0 +1,170 @@
+"""Storing students' answers in live sessions: at-least-once in, exactly-once stored.
+
+A client sends each answer with an id it made (``client_id``) and re-sends it until acknowledged;
+a re-sent id returns the stored answer and stores nothing. The hub batches the answers that
+arrive within a few milliseconds, so a class answering at once commits in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from classrooms.live.models import LiveResponse, LiveSession, Participant, SessionState
+from courses import activities
+from courses.outline import lesson_outline
+from edu.errors import DomainError
+
+
+@dataclass(frozen=True)
+class Submitted:
+    response: LiveResponse
+    created: bool
+
+
+@dataclass(frozen=True)
+class AnswerIn:
+    participant_id: int
+    client_id: uuid.UUID
+    block_id: str
+    answer: Any
+
+
+ANSWER_GRACE = timedelta(seconds=2)  # an answer sent as time ran out may arrive a moment late
+
+
+def answers_submit(session_id: int, items: list[AnswerIn]) -> list[Submitted | DomainError]:
+    """Store a batch of answers to one session (the hub groups what arrives within a few ms), in a
+    fixed number of queries and one transaction, and say for each what became of it: stored,
+    already stored under the same ``client_id`` (a re-send), or refused with a reason. The
+    session's state is read afresh here, never taken from a socket's copy."""
+    row = (
+        LiveSession.objects.filter(pk=session_id)
+        .values("state", "open_block_id", "deadline", "question_opened_at", "revealed", "lesson_id")
+        .first()
+    )
+    if row is None:
+        return [DomainError("not_found", _("This session does not exist.")) for _item in items]
+    now = timezone.now()
+    existing = {
+        r.client_id: r
+        for r in LiveResponse.objects.filter(session_id=session_id, client_id__in=[i.client_id for i in items])
+    }
+    seats = {i.participant_id for i in items}
+    removed = set(
+        Participant.objects.filter(session_id=session_id, pk__in=seats, removed=True).values_list("pk", flat=True)
+    )
+    taken = set(
+        LiveResponse.objects.filter(session_id=session_id, block_id=row["open_block_id"], participant_id__in=seats)
+        .values_list("participant_id", flat=True)
+        .distinct()
+    )
+    activity = lesson_outline(row["lesson_id"]).activities.get(row["open_block_id"]) if row["open_block_id"] else None
+    opened = row["question_opened_at"]
+    elapsed = max(int((now - opened).total_seconds() * 1000), 0) if opened else None
+
+    results: list[Submitted | DomainError | None] = [None] * len(items)
+    fresh: dict[uuid.UUID, tuple[int, LiveResponse]] = {}
+    same_as: dict[int, int] = {}
+    for n, item in enumerate(items):
+        found = existing.get(item.client_id)
+        if found is not None:
+            results[n] = (
+                Submitted(found, created=False)
+                if found.participant_id == item.participant_id
+                else DomainError("invalid_frame", _("This answer id is already used."))
+            )
+            continue
+        if item.client_id in fresh:  # sent twice in one batch (two sockets of one tablet)
+            first_n, first = fresh[item.client_id]
+            if first.participant_id == item.participant_id:
+                same_as[n] = first_n  # resolved below to the first one's outcome
+            else:
+                results[n] = DomainError("invalid_frame", _("This answer id is already used."))
+            continue
+        try:
+            _admit(row, activity, item, now, removed, taken)
+        except DomainError as exc:
+            results[n] = exc
+            continue
+        assert activity is not None
+        try:
+            verdict = activities.check(activity[0], activity[1], item.answer)
+        except DomainError as exc:
+            results[n] = DomainError("invalid_answer", exc.message)
+            continue
+        response = LiveResponse(
+            session_id=session_id,
+            participant_id=item.participant_id,
+            block_id=item.block_id,
+            client_id=item.client_id,
+            answer=verdict.stored,
+            correct=verdict.correct,
+            score=verdict.score,
+            elapsed_ms=elapsed,
+        )
+        fresh[item.client_id] = (n, response)
+        taken.add(item.participant_id)
+    _store(session_id, fresh, results)
+    for n, first_n in same_as.items():
+        outcome = results[first_n]
+        results[n] = Submitted(outcome.response, created=False) if isinstance(outcome, Submitted) else outcome
+    done = [r for r in results if r is not None]
+    assert len(done) == len(items)
+    return done
+
+
+def _admit(
+    row: Mapping[str, Any],
+    activity: tuple[str, Any] | None,
+    item: AnswerIn,
+    now: Any,
+    removed: set[int],
+    taken: set[int],
+) -> None:
+    """Raise why this new answer may not be stored, if it may not."""
+    if item.participant_id in removed:
+        raise DomainError("removed", _("Your teacher removed you from this session."))
+    if row["state"] != SessionState.RUNNING:
+        raise DomainError("invalid_state", _("The session is not running."))
+    if row["open_block_id"] != item.block_id or row["revealed"] or activity is None:
+        raise DomainError("question_closed", _("This question is not open."))
+    if row["deadline"] is not None and now > row["deadline"] + ANSWER_GRACE:
+        raise DomainError("question_closed", _("Time is up for this question."))
+    if item.participant_id in taken:
+        raise DomainError("already_answered", _("You have already answered this question."))
+
+
+def _store(
+    session_id: int, fresh: dict[uuid.UUID, tuple[int, LiveResponse]], results: list[Submitted | DomainError | None]
+) -> None:
+    """Insert the batch in one statement; if another process raced one of them in, insert one by one
+    so that only the raced answers are refused (or recognised as re-sends)."""
+    if not fresh:
+        return
+    try:
+        with transaction.atomic():
+            LiveResponse.objects.bulk_create([response for _n, response in fresh.values()])
+        for n, response in fresh.values():
+            results[n] = Submitted(response, created=True)
+        return
+    except IntegrityError:
+        pass
+    for n, response in fresh.values():
+        try:
+            with transaction.atomic():
+                response.pk = None
+                response.save(force_insert=True)
+            results[n] = Submitted(response, created=True)
+        except IntegrityError:
+            again = LiveResponse.objects.filter(session_id=session_id, client_id=response.client_id).first()
+            if again is not None and again.participant_id == response.participant_id:
+                results[n] = Submitted(again, created=False)
+            else:
+                results[n] = DomainError("already_answered", _("You have already answered this question."))

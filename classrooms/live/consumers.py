@@ -1,0 +1,210 @@
+"""WebSocket consumers: the live session socket and the echo socket of the network check. Thin:
+authenticate from scope, parse against the protocol, call a service, reply."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from classrooms.live import frames, hub, protocol, selectors, services
+from classrooms.live.access import GUESTS_SESSION_KEY, live_seat
+from classrooms.live.answers import AnswerIn
+from classrooms.live.models import LiveSession, Participant
+from edu.errors import DomainError
+
+CLOSE_UNAUTHENTICATED = 4401
+logger = logging.getLogger(__name__)
+
+
+class RefusingConsumerMixin:
+    """Refuse with a close code the browser can read: a close before accept() turns into an HTTP
+    403 on the handshake, which browsers report only as 1006 (and clients would keep retrying)."""
+
+    async def refuse(self, code: int) -> None:
+        await self.accept()  # type: ignore[attr-defined]
+        await self.close(code=code)  # type: ignore[attr-defined]
+
+
+class EchoConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
+    """Acknowledges every ``echo`` frame: the transport's round trip, and the network check page.
+
+    ``{"type":"echo","id":"…","payload":…}`` → ``{"type":"ack","ref":"…","payload":…,"server_time":ms}``
+    """
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.refuse(CLOSE_UNAUTHENTICATED)
+            return
+        self.bucket = frames.TokenBucket()
+        await self.accept()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            if not self.bucket.take():
+                raise frames.rate_limited()
+            reply = self.handle(frames.parse_frame(text_data, bytes_data))
+        except DomainError as exc:
+            await self.send(text_data=protocol.encode(frames.error_frame(exc)))
+            return
+        await self.send(text_data=json.dumps(reply, ensure_ascii=False))
+
+    def handle(self, frame: dict[str, Any]) -> dict[str, Any]:
+        if frame["type"] != "echo":
+            raise DomainError("unknown_type", _("Unknown message type %(type)r.") % {"type": frame["type"][:40]})
+        ref = frame.get("id")
+        if not isinstance(ref, str) or not 1 <= len(ref) <= protocol.MAX_ID:
+            raise DomainError("invalid_frame", _("An echo frame needs an 'id' string of 1–64 characters."))
+        return {"type": "ack", "ref": ref, "payload": frame.get("payload"), "server_time": int(time.time() * 1000)}
+
+
+CLOSE_NOT_FOUND = 4404
+CLOSE_SERVER_ERROR = 1011
+CLOSE_REMOVED = 4403
+
+
+class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
+    """One socket of a live session: teacher, student or guest. Thin: authenticate from scope,
+    validate the frame against the declared protocol (``frames.validate``), call a service, reply
+    with an ack, an error frame or a snapshot. Events reach the socket through the process's hub,
+    so the socket has no channel-layer channel of its own. It keeps ids, not the session and its
+    lesson: every service reads the session afresh, and a thousand sockets share one lesson."""
+
+    channel_layer_alias = "live sockets have no channel of their own"  # not a configured alias: None
+
+    session_id: int
+    role: str
+    participant_id: int | None = None
+    participant: Participant | None = None
+    language: str = settings.LANGUAGE_CODE
+
+    async def connect(self) -> None:
+        cookies = self.scope.get("cookies") or {}
+        chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
+        self.language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        guests = (self.scope.get("session") or {}).get(GUESTS_SESSION_KEY) or {}
+        try:
+            session, self.role, self.participant = await database_sync_to_async(live_seat)(
+                self.scope.get("user"), guests, session_id
+            )
+        except PermissionError:
+            await self.refuse(CLOSE_UNAUTHENTICATED)
+            return
+        except DomainError as exc:
+            await self.refuse(CLOSE_REMOVED if exc.code == "removed" else CLOSE_NOT_FOUND)
+            return
+        except Http404:
+            await self.refuse(CLOSE_NOT_FOUND)
+            return
+        self.session_id = session.pk
+        if self.participant is not None:  # keep the id only, not the session and lesson it has loaded
+            self.participant_id = self.participant.pk
+            self.participant = Participant(pk=self.participant.pk, session_id=session.pk)
+        self.bucket = frames.TokenBucket()
+        await self.accept()
+        try:
+            await hub.hub().register(self)
+            await self.send_frame(await self._snapshot())
+        except Exception:
+            logger.exception("live: opening a socket of session %s failed", self.session_id)
+            await hub.hub().unregister(self)
+            await self.close(code=CLOSE_SERVER_ERROR)
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "session_id"):
+            await hub.hub().unregister(self)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        with translation.override(self.language):
+            await self._receive(text_data, bytes_data)
+
+    async def _receive(self, text_data: str | None, bytes_data: bytes | None) -> None:
+        ref, kind = None, "?"
+        try:
+            if not self.bucket.take():
+                raise frames.rate_limited()
+            raw = frames.parse_frame(text_data, bytes_data)
+            ref = frames.ref_of(raw)
+            frame = frames.validate(raw, self.role)
+            kind = raw["type"]
+            if isinstance(frame, protocol.AnswerSubmit):
+                reply = await self._answer(frame)
+            else:
+                reply = await database_sync_to_async(self._handle)(frame)
+        except DomainError as exc:
+            await self.send_frame(frames.error_frame(exc, ref))
+            if exc.code == "removed":
+                await self.close(code=CLOSE_REMOVED)
+            return
+        except Exception:  # never let a frame take the socket down; nothing of the frame is logged
+            logger.exception("live: a %s frame of session %s failed", kind[:40], self.session_id)
+            await self.send_frame(
+                frames.error_frame(DomainError("server_error", _("Something went wrong. Try again.")), ref)
+            )
+            return
+        if frame.nudges:
+            hub.hub().nudge(self.session_id)
+        await self.send_frame(reply)
+
+    async def _answer(self, frame: protocol.AnswerSubmit) -> protocol.Ack:
+        assert self.participant_id is not None
+        item = AnswerIn(self.participant_id, uuid.UUID(frame.id), frame.block, frame.answer)
+        submitted = await hub.hub().submit(self.session_id, item)
+        return protocol.Ack(ref=frame.id, duplicate=not submitted.created)
+
+    def _session(self) -> LiveSession:
+        return LiveSession(pk=self.session_id)  # services lock and read the row themselves
+
+    def _handle(self, frame: protocol.ClientFrame) -> protocol.ServerFrame:
+        if isinstance(frame, protocol.SnapshotGet):
+            return selectors.snapshot(self._session(), participant=self.participant, is_teacher=self.role == "teacher")
+        if isinstance(frame, protocol.HandRaise):
+            assert self.participant_id is not None
+            services.hand_set(self._session(), self.participant_id, raised=frame.raised)
+            return protocol.Ack(ref=frame.id, hand=frame.raised)
+        if isinstance(frame, protocol.HandLower):
+            services.hand_set(self._session(), frame.participant, raised=False)
+            return protocol.Ack(ref=frame.id)
+        return protocol.Ack(ref=frame.id, version=_TEACHER_ACTIONS[type(frame)](self._session(), frame).version)
+
+    async def _snapshot(self) -> protocol.Snapshot:
+        with translation.override(self.language):
+            return await database_sync_to_async(selectors.snapshot)(
+                self._session(), participant=self.participant, is_teacher=self.role == "teacher"
+            )
+
+    # --- called by the hub ------------------------------------------------------------------------
+
+    async def deliver(self, text: str) -> None:
+        await self.send(text_data=text)
+
+    async def terminate(self, code: int) -> None:
+        await self.close(code=code)
+
+    async def send_frame(self, frame: protocol.ServerFrame) -> None:
+        await self.send(text_data=protocol.encode(frame))
+
+
+# What each teacher frame does (their roles are declared in the protocol; frames.validate checks them).
+_TEACHER_ACTIONS: dict[type[protocol.ClientFrame], Callable[[LiveSession, Any], LiveSession]] = {
+    protocol.SessionRun: lambda session, frame: services.session_run(session),
+    protocol.SlideGoto: lambda session, frame: services.session_goto(session, frame.index),
+    protocol.QuestionOpen: lambda session, frame: services.question_open(session, frame.block, frame.seconds),
+    protocol.QuestionClose: lambda session, frame: services.question_close(session),
+    protocol.ResultsReveal: lambda session, frame: services.results_reveal(session, anonymous=frame.anonymous),
+    protocol.ScreenLock: lambda session, frame: services.screen_lock(session, locked=frame.locked),
+    protocol.ParticipantRemove: lambda session, frame: services.participant_remove(session, frame.participant),
+    protocol.SessionEnd: lambda session, frame: services.session_end(session),
+}

@@ -1,0 +1,366 @@
+"""Per-process fan-out for live sessions (ADR 0006).
+
+Each ASGI process joins a session's channel-layer group once, with one channel of its own, and
+hands every event to its local sockets itself: the frame is encoded once and written to each
+socket, instead of one channel-layer message, one queue and one task wake-up per socket. The
+hub also keeps the teacher's roster and tally fresh without a message per answer:
+
+- an answer, a join, a leave or a hand marks the session; every ``TICK`` seconds the hub sends
+  one ``live.nudge`` per marked session to the group;
+- the process holding a teacher's socket recomputes roster and tally from the database on a
+  nudge (at most once per tick) and every ``REFRESH`` seconds regardless, and pushes them when
+  they changed;
+- every ``REFRESH`` seconds it stamps ``last_seen`` on its own participants, so the sockets of a
+  killed process turn "reconnecting", then "gone" on the teacher's screen by themselves;
+- every ``REFRESH`` seconds it compares each local session's version in the database with the
+  highest version it relayed. An event committed a whole ``REFRESH`` ago and still not relayed was
+  lost (the channel layer dropped it, or Redis restarted): the hub sends its sockets one
+  ``{"type": "sync", "version": N}`` and the clients that are behind fetch a snapshot. A client
+  detects a gap itself when a later event arrives; this covers the *last* event being lost.
+
+Nothing here is authoritative: the database is. Losing a hub (a killed worker) or a message (the
+channel layer delivers at most once) costs a resync, never an answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections import defaultdict
+from collections.abc import Coroutine
+from typing import Any, Protocol
+
+import msgspec
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from classrooms.live import selectors, services
+from classrooms.live.answers import AnswerIn, Submitted, answers_submit
+from classrooms.live.events import group_name
+from classrooms.live.models import LiveSession
+from classrooms.live.protocol import Roster, RosterEntry, Sync, Tally, TallyData, encode
+from edu.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+TICK = 0.2
+REFRESH = 5.0
+ANSWER_WINDOW = 0.01  # answers arriving within this window are stored in one batch
+ANSWER_BATCH = 500
+SEND_TIMEOUT = 5.0  # a socket that cannot take a frame for this long is closed, not waited for
+CLOSE_STALLED = 1011
+CLOSE_REMOVED = 4403
+CLOSE_ENDED = 1000
+
+
+class LocalSocket(Protocol):
+    session_id: int
+    role: str
+    participant_id: int | None
+
+    async def deliver(self, text: str) -> None: ...
+
+    async def terminate(self, code: int) -> None: ...
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.sockets: dict[int, set[LocalSocket]] = defaultdict(set)
+        self.to_nudge: set[int] = set()
+        self.stale: set[int] = set()
+        self.pushed: dict[int, dict[str, str]] = {}
+        self.answers: dict[int, list[tuple[AnswerIn, asyncio.Future[Submitted | DomainError]]]] = {}
+        self.to_join: set[int] = set()  # sessions whose group_add failed (layer down): retried each tick
+        self.relayed: dict[int, int] = {}  # session -> highest event version handed to local sockets
+        self.suspect: dict[int, int] = {}  # session -> a committed version not relayed at the last check
+        self._start_lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._background: set[asyncio.Task[None]] = set()
+
+    # --- sockets -------------------------------------------------------------------------------
+
+    async def register(self, socket: LocalSocket) -> None:
+        await self._start()
+        members = self.sockets[socket.session_id]
+        first = not members
+        members.add(socket)
+        if first:
+            await self._join_group(socket.session_id)
+        self.nudge(socket.session_id)
+
+    async def _join_group(self, session_id: int) -> None:
+        if self.layer is None or self.channel is None:
+            return
+        try:
+            await self.layer.group_add(group_name(session_id), self.channel)
+            self.to_join.discard(session_id)
+        except Exception as exc:  # the layer is down: keep the socket, join when it is back
+            logger.warning("live hub: joining the group of session %s failed (%s); retrying", session_id, exc)
+            self.to_join.add(session_id)
+
+    async def unregister(self, socket: LocalSocket) -> None:
+        members = self.sockets.get(socket.session_id)
+        if members is None or socket not in members:
+            return
+        members.discard(socket)
+        pid = socket.participant_id
+        left = pid is not None and not any(s.participant_id == pid for s in members)
+        # The bookkeeping happens before any await: sockets of one session closing together (the end
+        # of a lesson) or one joining meanwhile must never see another's half-done unregister.
+        last = not members
+        if last:
+            del self.sockets[socket.session_id]
+            self.pushed.pop(socket.session_id, None)
+            self.relayed.pop(socket.session_id, None)
+            self.suspect.pop(socket.session_id, None)
+        self.nudge(socket.session_id)
+        if left and pid is not None:
+            await database_sync_to_async(services.presence_refresh)(socket.session_id, [pid], left=True)
+        if last and self.layer is not None and self.channel is not None and socket.session_id not in self.sockets:
+            await self.layer.group_discard(group_name(socket.session_id), self.channel)
+
+    async def submit(self, session_id: int, item: AnswerIn) -> Submitted:
+        """Store one answer, batched with the others arriving in the same few milliseconds (one
+        transaction for many students: the database commits once, not once per tablet)."""
+        future: asyncio.Future[Submitted | DomainError] = asyncio.get_running_loop().create_future()
+        pending = self.answers.get(session_id)
+        if pending is None:
+            pending = self.answers[session_id] = []
+            self._spawn(self._flush_answers(session_id))
+        pending.append((item, future))
+        result = await future
+        if isinstance(result, DomainError):
+            raise result
+        return result
+
+    async def _flush_answers(self, session_id: int) -> None:
+        await asyncio.sleep(ANSWER_WINDOW)
+        while True:
+            pending = self.answers.get(session_id) or []
+            batch, rest = pending[:ANSWER_BATCH], pending[ANSWER_BATCH:]
+            if not batch:
+                self.answers.pop(session_id, None)
+                return
+            self.answers[session_id] = rest
+            try:
+                results = await database_sync_to_async(answers_submit)(session_id, [i for i, _f in batch])
+            except Exception as exc:  # the database failed: every waiting socket reports it
+                for _item, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_item, future), result in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(result)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._background.discard)
+
+    def nudge(self, session_id: int) -> None:
+        """Something the teacher's roster or tally shows changed; coalesced to one message a tick."""
+        self.to_nudge.add(session_id)
+
+    def has_teacher(self, session_id: int) -> bool:
+        return any(s.role == "teacher" for s in self.sockets.get(session_id, ()))
+
+    # --- the process's one channel ---------------------------------------------------------------
+
+    async def _start(self) -> None:
+        async with self._start_lock:
+            if self._tasks:
+                return
+            if self.layer is not None:
+                self.channel = await self.layer.new_channel("live-hub.")
+                self._tasks.append(asyncio.create_task(self._receive_forever()))
+            self._tasks.append(asyncio.create_task(self._tick_forever()))
+
+    async def _receive_forever(self) -> None:
+        assert self.layer is not None and self.channel is not None
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the layer's backend is down: keep trying, the clients resync
+                logger.warning("live hub: channel layer receive failed; retrying", exc_info=True)
+                await asyncio.sleep(1)
+                continue
+            try:
+                await self.dispatch(message)
+            except Exception:
+                logger.exception("live hub: dispatch failed")
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        session_id = message.get("session")
+        if not isinstance(session_id, int):
+            return
+        if message.get("type") == "live.nudge":
+            if self.has_teacher(session_id):
+                self.stale.add(session_id)
+            return
+        if message.get("type") != "live.event":
+            return
+        sockets = list(self.sockets.get(session_id, ()))
+        if not sockets:
+            return
+        kind, data = message["kind"], message["data"]
+        if isinstance(message.get("version"), int):
+            self.relayed[session_id] = max(self.relayed.get(session_id, 0), message["version"])
+        frame = {"type": "event", "version": message["version"], "kind": kind, "data": data}
+        text = encode(frame)
+        self.stale.add(session_id)
+        if kind == "results.revealed":
+            await self._deliver_results(session_id, sockets, frame, text)
+        else:
+            await self._deliver(sockets, text)
+        if kind == "session.state" and data.get("state") == "ended":
+            await asyncio.gather(*(s.terminate(CLOSE_ENDED) for s in sockets), return_exceptions=True)
+        elif kind == "participant.removed":
+            gone = [s for s in sockets if s.participant_id == data.get("participant")]
+            await asyncio.gather(*(s.terminate(CLOSE_REMOVED) for s in gone), return_exceptions=True)
+
+    async def _deliver(self, sockets: list[LocalSocket], text: str) -> None:
+        """Write one frame to many sockets at once. A socket that cannot take it within
+        SEND_TIMEOUT (a stalled tablet with a full buffer) is closed, so one device never holds up
+        a session; its client reconnects and resyncs."""
+        if not sockets:
+            return
+        tasks = [asyncio.ensure_future(s.deliver(text)) for s in sockets]
+        done, stalled = await asyncio.wait(tasks, timeout=SEND_TIMEOUT)
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                logger.debug("live hub: a socket went away during delivery: %r", task.exception())
+        for socket, task in zip(sockets, tasks, strict=True):
+            if task in stalled:
+                task.cancel()
+                logger.info("live hub: closing a stalled socket of session %s", socket.session_id)
+                await self.unregister(socket)
+                self._spawn(socket.terminate(CLOSE_STALLED))
+
+    async def _deliver_results(
+        self, session_id: int, sockets: list[LocalSocket], frame: dict[str, Any], text: str
+    ) -> None:
+        """Results go to everyone; each student's frame also says whether *they* were right (one
+        query for this process's students)."""
+        students = [s for s in sockets if s.participant_id is not None]
+        verdicts = await database_sync_to_async(selectors.verdicts_for)(
+            session_id, frame["data"]["block"], [s.participant_id for s in students if s.participant_id is not None]
+        )
+        await self._deliver([s for s in sockets if s.participant_id is None], text)
+        by_verdict: dict[bool | None, list[LocalSocket]] = defaultdict(list)
+        for s in students:
+            by_verdict[verdicts.get(s.participant_id) if s.participant_id is not None else None].append(s)
+        for verdict, group in by_verdict.items():
+            mine = {**frame, "data": {**frame["data"], "mine": {"correct": verdict}}}
+            await self._deliver(group, encode(mine))
+
+    # --- the tick: nudges out, teacher views, presence -----------------------------------------
+
+    async def _tick_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_refresh = loop.time() + REFRESH
+        while True:
+            await asyncio.sleep(TICK)
+            try:
+                if loop.time() >= next_refresh:
+                    next_refresh = loop.time() + REFRESH
+                    await self._refresh_presence()
+                    await self._check_versions()
+                    self.stale.update(sid for sid in self.sockets if self.has_teacher(sid))
+                for session_id in list(self.to_join):
+                    if session_id in self.sockets:
+                        await self._join_group(session_id)
+                    else:
+                        self.to_join.discard(session_id)
+                await self._send_nudges()
+                await self._push_teacher_views()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("live hub: tick failed; retrying", exc_info=True)
+
+    async def _send_nudges(self) -> None:
+        pending, self.to_nudge = self.to_nudge, set()
+        for session_id in pending:
+            if self.has_teacher(session_id):
+                self.stale.add(session_id)  # no need to wait for our own message to come back
+            if self.layer is None:
+                continue
+            try:
+                await self.layer.group_send(group_name(session_id), {"type": "live.nudge", "session": session_id})
+            except Exception as exc:  # the layer is down: other processes' teachers catch up every REFRESH
+                logger.warning("live hub: nudge for session %s not sent (%s)", session_id, exc)
+
+    async def _push_teacher_views(self) -> None:
+        stale, self.stale = self.stale, set()
+        for session_id in stale:
+            teachers = [s for s in self.sockets.get(session_id, ()) if s.role == "teacher"]
+            if not teachers:
+                continue
+            view = await database_sync_to_async(_teacher_view)(session_id)
+            if view is None or session_id not in self.sockets:  # the last socket may have left meanwhile
+                continue
+            roster, tally = view
+            frames = {
+                "roster": encode(Roster(participants=roster)),
+                "tally": encode(Tally(**msgspec.structs.asdict(tally))) if tally is not None else "",
+            }
+            last = self.pushed.setdefault(session_id, {})
+            for name, text in frames.items():
+                if text and last.get(name) != text:
+                    last[name] = text
+                    await self._deliver(teachers, text)
+
+    async def _check_versions(self) -> None:
+        """Tell local sockets to resync when an event committed at the previous check has still not
+        been relayed here: it was lost, not late (one query for all of this process's sessions)."""
+        local = list(self.sockets)
+        if not local:
+            return
+        versions = await database_sync_to_async(selectors.versions_of)(local)
+        for session_id, version in versions.items():
+            if session_id not in self.sockets:  # left during the query
+                continue
+            relayed = self.relayed.get(session_id)
+            if relayed is None or version <= relayed:
+                self.relayed.setdefault(session_id, version)  # the sockets' own snapshots are this recent
+                self.suspect.pop(session_id, None)
+                continue
+            lost = self.suspect.get(session_id)
+            if lost is None or lost <= relayed:
+                self.suspect[session_id] = version
+                continue
+            logger.info(
+                "live hub: session %s missed events up to version %s; asking clients to resync", session_id, lost
+            )
+            self.relayed[session_id] = version
+            self.suspect.pop(session_id, None)
+            await self._deliver(list(self.sockets.get(session_id, ())), encode(Sync(version=version)))
+
+    async def _refresh_presence(self) -> None:
+        for session_id, sockets in list(self.sockets.items()):
+            ids = sorted({s.participant_id for s in sockets if s.participant_id is not None})
+            if ids:
+                await database_sync_to_async(services.presence_refresh)(session_id, ids)
+
+
+def _teacher_view(session_id: int) -> tuple[list[RosterEntry], TallyData | None] | None:
+    session = LiveSession.objects.filter(pk=session_id).first()
+    return selectors.teacher_view(session) if session is not None else None
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+
+def hub() -> Hub:
+    """The hub of the running event loop (one per process in production; one per test loop)."""
+    loop = asyncio.get_running_loop()
+    found = _hubs.get(loop)
+    if found is None:
+        found = _hubs[loop] = Hub()
+    return found

@@ -1,0 +1,109 @@
+"""The report of a live session for its teachers: an HTML page and a CSV download for Excel."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from classrooms.live.access import live_session_for_user
+from classrooms.live.models import LiveSession
+from classrooms.live.report import Report, session_report
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _teacher_session(request: HttpRequest, session_id: int) -> LiveSession:
+    session, role = live_session_for_user(request.user, session_id)
+    if role != "teacher":
+        raise Http404
+    return session
+
+
+@never_cache
+@login_required
+def report(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _teacher_session(request, session_id)
+    data = session_report(session)
+    classroom = session.classroom  # None for an open session
+    return render(request, "classrooms/live_report.html", {"report": data, "session": session, "classroom": classroom})
+
+
+def csv_safe(value: object) -> str:
+    """A cell Excel will not run: text starting with = + - @ (or a tab or CR) gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _number(value: Decimal | float | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return f"{value:.1f}"
+
+
+def csv_rows(data: Report) -> Iterable[list[str]]:
+    """One row per student × asked question, header first."""
+    yield [
+        _("No."),
+        _("Name"),
+        _("Notes"),
+        _("Question"),
+        _("Question text"),
+        _("Type"),
+        _("Student answer"),
+        _("Result"),
+        _("Score"),
+        _("Points"),
+        _("Seconds"),
+        _("Achievement standards"),
+    ]
+    for student in data.students:
+        notes = ", ".join(label for label, on in ((_("Guest"), student.guest), (_("Removed"), student.removed)) if on)
+        for cell in student.cells:
+            q = cell.question
+            if not q.asked:
+                continue
+            yield [
+                "" if student.student_number is None else str(student.student_number),
+                student.name,
+                notes,
+                q.label,
+                q.prompt,
+                q.kind_label,
+                cell.answer,
+                cell.mark,
+                _number(cell.score),
+                _number(q.points) if q.is_checked else "",
+                _number(cell.seconds),
+                " ".join(s.code for s in q.standards),
+            ]
+
+
+def csv_filename(session: LiveSession) -> str:
+    day = timezone.localdate(session.created_at).isoformat()
+    slug = slugify(session.lesson.title, allow_unicode=True)[:60].strip("-") or f"live-{session.pk}"
+    return f"{slug}-{day}.csv"
+
+
+@never_cache
+@login_required
+def report_csv(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _teacher_session(request, session_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=csv_filename(session))
+    response.write("\ufeff")  # the BOM: Excel then reads the file as UTF-8, Hangul included
+    writer = csv.writer(response)
+    for row in csv_rows(session_report(session)):
+        writer.writerow([csv_safe(cell) for cell in row])
+    return response

@@ -1,0 +1,52 @@
+"""Extension points of the lesson page. Content never imports what runs a lesson (live sessions,
+assignments, LTI); those register here from their AppConfig.ready() and the lesson page asks.
+
+- ``lesson_actions``: each entry may add a section to the lesson page's header for a user (the
+  "teach live" form is one).
+- ``student_gates``: each entry may say that a student should be somewhere else than the self-paced
+  lesson right now (while a live lesson of it runs, the student belongs in the live view): the page
+  redirects there and the self-paced answer endpoint refuses with the entry's code and message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+from edu.accounts.models import User
+from edu.registry import Registry, Section
+
+if TYPE_CHECKING:
+    from courses.pages import LessonPage
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """Where a student should be instead of the self-paced lesson, and why (for the answer endpoint)."""
+
+    url: str
+    code: str
+    message: str
+
+
+LessonAction = Callable[[HttpRequest, "LessonPage"], Section | None]
+StudentGate = Callable[[User, "LessonPage"], Elsewhere | None]
+
+lesson_actions: Registry[LessonAction] = Registry("lesson page actions")
+student_gates: Registry[StudentGate] = Registry("where a student should be instead of a lesson")
+
+
+def actions_for(request: HttpRequest, lesson: LessonPage) -> list[Section]:
+    return [section for action in lesson_actions if (section := action(request, lesson)) is not None]
+
+
+def elsewhere_for(user: User, lesson: LessonPage) -> Elsewhere | None:
+    """The first gate that sends this student elsewhere, if any."""
+    for gate in student_gates:
+        found = gate(user, lesson)
+        if found is not None:
+            return found
+    return None

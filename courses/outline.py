@@ -1,0 +1,109 @@
+"""What other parts of Baeum need of a lesson without rendering it: its activities and slide count
+(parsed once per process per published revision), and its activities read straight from the
+body's raw JSON (no stream conversion, no snippet or image queries) for reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from courses.activities import ACTIVITY_TYPES, list_items
+from courses.pages import LessonPage
+
+PROMPT_CHARS = 200
+
+
+@dataclass(frozen=True)
+class LessonOutline:
+    """A lesson's activities (kind and value by block id) and its slide count, as published."""
+
+    revision: int | None
+    activities: dict[str, tuple[str, Any]]
+    slide_count: int
+
+
+_OUTLINES: dict[int, LessonOutline] = {}
+CACHE_MAX = 64
+
+
+def lesson_outline(lesson_id: int) -> LessonOutline:
+    """The lesson's outline as published now (one small query to check the cached one is current)."""
+    revision = LessonPage.objects.filter(pk=lesson_id).values_list("live_revision_id", flat=True).first()
+    cached = _OUTLINES.get(lesson_id)
+    if cached is not None and cached.revision == revision:
+        return cached
+    lesson = LessonPage.objects.get(pk=lesson_id)
+    outline = LessonOutline(
+        revision=revision,
+        activities={
+            block.id: (block.block_type, block.value) for block in lesson.body if block.block_type in ACTIVITY_TYPES
+        },
+        slide_count=len(lesson.slides()),
+    )
+    if len(_OUTLINES) >= CACHE_MAX:
+        _OUTLINES.pop(next(iter(_OUTLINES)))
+    _OUTLINES[lesson_id] = outline
+    return outline
+
+
+def forget_cached() -> None:
+    """Drop the per-process outlines (tests: a new database reuses ids)."""
+    _OUTLINES.clear()
+
+
+@dataclass(frozen=True)
+class RawActivity:
+    """One activity of a lesson as stored: enough for a report, without converting the stream."""
+
+    block_id: str
+    kind: str
+    value: dict[str, Any]
+    points: Decimal
+    standard_ids: list[int]
+    prompt: str  # plain text, shortened
+
+
+def _points(value: dict[str, Any]) -> Decimal:
+    try:
+        return Decimal(str(value.get("points") or 0))
+    except ArithmeticError:
+        return Decimal(0)
+
+
+def _standard_ids(value: dict[str, Any]) -> list[int]:
+    ids: list[int] = []
+    for item in list_items(value.get("standards")):
+        if isinstance(item, int) and not isinstance(item, bool) and item not in ids:
+            ids.append(item)
+    return ids
+
+
+def _prompt_text(value: dict[str, Any]) -> str:
+    text = " ".join(strip_tags(str(value.get("prompt") or "")).split())
+    return Truncator(text).chars(PROMPT_CHARS)
+
+
+def raw_activities(lesson: LessonPage) -> list[RawActivity]:
+    """The lesson's activities in order, read from the body's raw JSON."""
+    raw = lesson.body.raw_data if lesson.body else []
+    found = []
+    for item in raw:
+        kind = item.get("type")
+        if kind not in ACTIVITY_TYPES:
+            continue
+        value = item.get("value") if isinstance(item.get("value"), dict) else {}
+        found.append(
+            RawActivity(
+                block_id=str(item.get("id")),
+                kind=kind,
+                value=value,
+                points=_points(value),
+                standard_ids=_standard_ids(value),
+                prompt=_prompt_text(value),
+            )
+        )
+    return found
