@@ -11,13 +11,14 @@ PORT ?= 8000
 UVICORN_FLAGS := --lifespan off --ws-per-message-deflate false
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/vite.config.ts frontend/package-lock.json
 
-.PHONY: help run test bench lint format setup setup-dev frontend messages browser redis-binary check-deploy clean
+.PHONY: help run test bench lint format schema setup setup-dev frontend messages browser redis-binary check-deploy clean
 
 help:
 	@echo "make run     set up and serve Baeum on http://$(HOST):$(PORT)/ with demo data"
 	@echo "make test    set up and run every check (ruff, mypy, pytest incl. browser journeys, Vitest)"
 	@echo "make bench   run the benchmarks in tests/bench/ (figures and ratios, not pass/fail)"
-	@echo "make lint    ruff + mypy + tsc      make format   ruff format + fixes"
+	@echo "make lint    ruff + mypy + import contracts + tsc      make format   ruff format + fixes"
+	@echo "make schema  regenerate frontend/src/live/protocol.schema.json from classrooms/live/protocol.py"
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,6 +73,7 @@ test: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 	cd frontend && npm run --silent typecheck && npm test --silent
 	$(PY) manage.py collectstatic --noinput --verbosity=0
 	$(VENV)/bin/pytest
@@ -86,7 +88,12 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 	cd frontend && npm run --silent typecheck
+
+# The live protocol's JSON Schema for the browser, generated from classrooms/live/protocol.py (ADR 0008).
+schema: $(VENV)/.runtime
+	$(PY) -m classrooms.live.schema
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .

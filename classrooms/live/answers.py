@@ -24,7 +24,7 @@ from edu.errors import DomainError
 
 @dataclass(frozen=True)
 class Submitted:
-    response: LiveResponse
+    answer: LiveResponse
     created: bool
 
 
@@ -114,7 +114,7 @@ def answers_submit(session_id: int, items: list[AnswerIn]) -> list[Submitted | D
     _store(session_id, fresh, results)
     for n, first_n in same_as.items():
         outcome = results[first_n]
-        results[n] = Submitted(outcome.response, created=False) if isinstance(outcome, Submitted) else outcome
+        results[n] = Submitted(outcome.answer, created=False) if isinstance(outcome, Submitted) else outcome
     done = [r for r in results if r is not None]
     assert len(done) == len(items)
     return done

@@ -41,10 +41,6 @@ def record_failure(scope: str, *values: str) -> None:
             cache.add(key, 1, timeout=window)
 
 
-def reset(scope: str, *values: str) -> None:
-    cache.delete_many([_key(scope, value) for value in values])
-
-
 def password_keys(request: HttpRequest | None, username: str) -> tuple[str, ...]:
     """Password failures count per client address and per username."""
     address = client_address(request) if request is not None else "unknown"

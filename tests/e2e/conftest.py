@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import stop_process
-from tests.servers import ROOT, free_port, manage, postgres_database, server_env, start_uvicorn, wait_healthy
+from tests.servers import free_port, manage, postgres_database, server_env, start_uvicorn, wait_healthy
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -22,7 +22,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-ARTIFACTS = ROOT / "test-results"
 
 
 @pytest.fixture(scope="session")
@@ -77,8 +76,3 @@ def new_page(browser):  # type: ignore[no-untyped-def]
     yield make
     for context in contexts:
         context.close()
-
-
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -5,21 +5,11 @@ check page round-trips over a real WebSocket."""
 import re
 
 import pytest
-from classrooms.management.commands.demo_data import DEMO_PASSWORD
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot
+from tests.e2e.steps import shot, teacher_signs_in
 
 pytestmark = pytest.mark.e2e
-
-
-def teacher_signs_in(page, live_url):
-    page.goto(f"{live_url}/")
-    page.get_by_role("link", name="교사 로그인").click()
-    page.get_by_label("사용자 이름").fill("teacher")
-    page.get_by_label("비밀번호").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="로그인").click()
-    expect(page.get_by_role("heading", name="내 학급")).to_be_visible()
 
 
 def test_teacher_creates_students_and_a_student_signs_in_with_a_card(live_url, new_page):

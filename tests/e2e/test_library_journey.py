@@ -7,8 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot
-from tests.e2e.test_foundation_journey import teacher_signs_in
+from tests.e2e.steps import shot, teacher_signs_in
 
 pytestmark = pytest.mark.e2e
 QUESTION = "분모가 4인 분수 3/4를 소수로 나타내면 얼마일까요?"

@@ -37,9 +37,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from courses.management.commands.demo_data import demo_code
-from tests.e2e.conftest import shot
 from tests.e2e.netcut import NetworkCut
-from tests.e2e.test_foundation_journey import teacher_signs_in
+from tests.e2e.steps import shot, teacher_signs_in
 
 pytestmark = pytest.mark.e2e
 

@@ -55,7 +55,7 @@ def test_a_batch_is_stored_once_each_with_a_reason_for_every_refusal(personas, s
     )
     outcome = [r.code if isinstance(r, DomainError) else ("dup" if not r.created else "new") for r in results]
     assert outcome == ["dup", "new", "dup", "already_answered", "invalid_answer", "removed", "invalid_frame"]
-    assert results[0].response.pk == already.response.pk
+    assert results[0].answer.pk == already.answer.pk
     stored = dict(LiveResponse.objects.filter(session=session).values_list("client_id", "participant_id"))
     assert stored == {ids[0]: p[0].pk, ids[1]: p[1].pk}
 

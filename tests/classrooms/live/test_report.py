@@ -51,7 +51,7 @@ def enrol(classroom: Classroom, *names: tuple[str, int]) -> list[User]:
 
 
 def answer(session, participant, block_id: str, value) -> LiveResponse:
-    return submit_answer(session, participant, client_id=uuid.uuid4(), block_id=block_id, answer=value).response
+    return submit_answer(session, participant, client_id=uuid.uuid4(), block_id=block_id, answer=value).answer
 
 
 def ask(session, block_id: str, answers: list[tuple[object, object]]) -> None:

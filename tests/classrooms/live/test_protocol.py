@@ -1,0 +1,143 @@
+"""The live protocol exists once: the Python declarations (classrooms/live/protocol.py), the JSON
+Schema generated from them for the browser, and the docs' tables agree; every event the services
+publish and every frame a socket receives has its declared shape."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from pathlib import Path
+
+import msgspec
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from classrooms.live import protocol, schema, services
+from classrooms.live.events import group_name
+from tests.helpers import connect, cookie_for, next_frame, numeric_block
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "live-protocol.md"
+
+
+def test_the_generated_schema_is_current():
+    """Change a field in protocol.py without `make schema` and this fails."""
+    assert schema.SCHEMA_FILE.read_text(encoding="utf-8") == schema.render(), (
+        "frontend/src/live/protocol.schema.json is stale: run `make schema`"
+    )
+
+
+def test_the_schema_declares_every_frame_and_event():
+    data = json.loads(schema.SCHEMA_FILE.read_text(encoding="utf-8"))
+    client_tags = {d["properties"]["type"]["enum"][0] for d in _defs(data, data["client"])}
+    server_tags = {d["properties"]["type"]["enum"][0] for d in _defs(data, data["server"])}
+    assert client_tags == set(protocol.CLIENT_FRAMES) == set(data["roles"])
+    assert server_tags == {"snapshot", "event", "roster", "tally", "ack", "error", "sync"}
+    assert set(data["events"]) == set(protocol.EVENTS)
+    assert data["roles"]["answer.submit"] == ["student"] and data["roles"]["snapshot.get"] == ["student", "teacher"]
+
+
+def _defs(data: dict, union: dict) -> list[dict]:
+    return [data["$defs"][ref["$ref"].rsplit("/", 1)[1]] for ref in union["anyOf"]]
+
+
+def _table(heading: str) -> list[list[str]]:
+    text = DOCS.read_text(encoding="utf-8")
+    section = text[text.index(heading) :]
+    rows = []
+    for line in section.splitlines()[1:]:
+        if line.startswith("|"):
+            rows.append([cell.strip() for cell in line.strip("|").split("|")])
+        elif rows:
+            break
+    return [row for row in rows[2:]]  # without the header and the rule
+
+
+def test_the_docs_table_of_client_frames_matches_the_declarations():
+    rows = {re.sub(r"`", "", row[0]): row for row in _table("#### Client → server")}
+    assert set(rows) == set(protocol.CLIENT_FRAMES)
+    who = {"both": {"teacher", "student"}, "teacher": {"teacher"}, "student": {"student"}}
+    for tag, frame in protocol.CLIENT_FRAMES.items():
+        assert who[rows[tag][1]] == set(frame.roles), tag
+        documented = set(re.findall(r"`(\w+)`", rows[tag][2]))
+        declared = {f.encode_name for f in msgspec.structs.fields(frame)} - {"type", "id"}
+        assert declared <= documented, (tag, declared - documented)
+
+
+def test_the_docs_table_of_events_matches_the_declarations():
+    rows = {row[0].strip("`"): row for row in _table("Event kinds and their `data`")}
+    assert set(rows) == set(protocol.EVENTS)
+    for kind, data in protocol.EVENTS.items():
+        documented = set(re.findall(r'"(\w+)"', rows[kind][1]))
+        declared = {f.encode_name for f in msgspec.structs.fields(data) if f.required}
+        assert declared == documented, kind
+
+
+def test_every_published_event_has_its_declared_shape(personas, session, lesson, django_capture_on_commit_callbacks):
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(group_name(session.pk), channel)
+    participant = services.participant_join(session, personas.student)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_goto(session, 1)
+        services.question_open(session, numeric_block(lesson), 30)
+        services.question_close(session)
+        services.results_reveal(session, anonymous=False)
+        services.screen_lock(session, locked=True)
+        services.participant_remove(session, participant.pk)
+        services.session_end(session)
+    kinds = []
+    for _ in range(7):
+        message = async_to_sync(layer.receive)(channel)
+        declared = protocol.EVENTS[message["kind"]]
+        typed = msgspec.convert(message["data"], declared, strict=True)
+        assert msgspec.to_builtins(typed) == message["data"]
+        kinds.append(message["kind"])
+    assert kinds == [
+        "slide.changed",
+        "question.opened",
+        "question.closed",
+        "results.revealed",
+        "screen.locked",
+        "participant.removed",
+        "session.state",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_frames_a_socket_receives_decode_as_declared(client, personas, session, lesson):
+    from asgiref.sync import sync_to_async
+
+    server_frame = (
+        protocol.Snapshot
+        | protocol.Event
+        | protocol.Roster
+        | protocol.Tally
+        | protocol.Ack
+        | protocol.Error
+        | protocol.Sync
+    )
+    teacher, ok, _ = await connect(await sync_to_async(cookie_for)(client, personas.teacher), session.pk)
+    assert ok
+    student, ok, _ = await connect(await sync_to_async(cookie_for)(client, personas.student), session.pk)
+    assert ok
+    for comm in (teacher, student):
+        raw = await comm.receive_from(timeout=3)
+        snapshot = msgspec.json.decode(raw, type=server_frame)
+        assert isinstance(snapshot, protocol.Snapshot)
+    block = numeric_block(lesson)
+    await teacher.send_json_to({"type": "question.open", "block": block, "id": "open-1"})
+    assert (await next_frame(teacher, "ack"))["ref"] == "open-1"
+    await student.send_json_to({"type": "answer.submit", "id": str(uuid.uuid4()), "block": block, "answer": "0.75"})
+    await student.send_json_to({"type": "slide.goto", "index": 1})  # not the student's to send: an error frame
+    await teacher.send_json_to({"type": "slide.goto", "index": 1})
+    seen: dict[str, set[str]] = {"teacher": set(), "student": set()}
+    for name, comm in (("teacher", teacher), ("student", student)):
+        while not await comm.receive_nothing(timeout=1.5):
+            raw = await comm.receive_from()
+            seen[name].add(msgspec.json.decode(raw, type=server_frame).__struct_config__.tag)
+    assert {"ack", "event", "tally", "roster"} <= seen["teacher"]
+    assert {"ack", "error", "event"} <= seen["student"]
+    await teacher.disconnect()
+    await student.disconnect()

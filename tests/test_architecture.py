@@ -1,0 +1,63 @@
+"""The layout holds: every module of classrooms' core is under the import contract, no module of
+the code grows past 400 lines, and no test package imports another one's conftest."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_LINES = 400
+
+
+def contract(contract_id: str) -> dict:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    [found] = [c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == contract_id]
+    return found
+
+
+def test_every_core_module_of_classrooms_is_under_the_contract():
+    core = {f"classrooms.{path.stem}" for path in (ROOT / "classrooms").glob("*.py") if path.stem != "__init__"} | {
+        f"classrooms.{path.name}"
+        for path in (ROOT / "classrooms").iterdir()
+        if path.is_dir() and (path / "__init__.py").exists()
+    }
+    core -= {"classrooms.live", "classrooms.migrations"}
+    assert core == set(contract("classrooms-core")["source_modules"])
+
+
+def test_the_layers_forbid_what_the_architecture_says():
+    assert contract("content")["forbidden_modules"] == ["classrooms.live"]
+    assert set(contract("classrooms-core")["forbidden_modules"]) == {"courses", "classrooms.live"}
+    assert set(contract("accounts")["forbidden_modules"]) == {"classrooms", "courses"}
+
+
+def sources() -> list[Path]:
+    python = [
+        p
+        for folder in ("edu", "classrooms", "courses")
+        for p in (ROOT / folder).rglob("*.py")
+        if "migrations" not in p.parts
+    ]
+    typescript = list((ROOT / "frontend" / "src").rglob("*.ts"))
+    return python + typescript
+
+
+def test_no_module_is_over_400_lines():
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in sources()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
+
+
+def test_no_test_package_imports_another_ones_conftest():
+    pattern = re.compile(r"^\s*(?:from|import)\s+tests(?:\.\w+)*\.conftest\b", re.M)
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "tests").rglob("*.py")
+        if pattern.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
