@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from classrooms.grades import GRADE_CHOICES
 from classrooms.models import Classroom
 from classrooms.services import StudentEntry
+from edu.forms import CodeField
 
 MAX_STUDENTS_PER_PASTE = 60
 MAX_NAME_LENGTH = 40
@@ -90,11 +91,7 @@ class StudentListForm(forms.Form):
 
 
 class JoinClassForm(forms.Form):
-    code = forms.CharField(
-        label=_("Class code"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "inputmode": "latin"}),
-    )
+    code = CodeField(label=_("Class code"), max_length=12)
 
 
 class CoTeacherForm(forms.Form):

@@ -191,17 +191,25 @@ def make_lesson(unit: UnitPage, title: str, standard: AchievementStandard, extra
     return lesson
 
 
+def make_course_unit(
+    course_title: str, course_slug: str, unit_title: str, unit_slug: str
+) -> tuple[CoursePage, UnitPage]:
+    """A published 4th-grade maths course with one published unit, under the library root."""
+    root = library_root_ensure()
+    course = CoursePage(title=course_title, slug=course_slug, grade=4, subject_name="수학")
+    root.add_child(instance=course)
+    course.save_revision().publish()
+    unit = UnitPage(title=unit_title, slug=unit_slug)
+    course.add_child(instance=unit)
+    unit.save_revision().publish()
+    return course, unit
+
+
 def build_library(tmp_path: Path, extra_text_blocks: int = 0) -> Library:
     """Four real standards, "초등 4학년 수학 › 분수" and one published lesson."""
     report = standards_import(write_csv(tmp_path / "standards.csv"))
     assert report.created == 4
-    root = library_root_ensure()
-    course = CoursePage(title="초등 4학년 수학", slug="e4-math", grade=4, subject_name="수학")
-    root.add_child(instance=course)
-    course.save_revision().publish()
-    unit = UnitPage(title="분수", slug="fractions")
-    course.add_child(instance=unit)
-    unit.save_revision().publish()
+    course, unit = make_course_unit("초등 4학년 수학", "e4-math", "분수", "fractions")
     standard = AchievementStandard.objects.get(code="[4수01-10]")
     lesson = make_lesson(unit, "분수란 무엇일까요?", standard, extra_text_blocks)
     return Library(course=course, unit=unit, lesson=lesson, standard=standard)

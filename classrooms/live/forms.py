@@ -11,8 +11,8 @@ from classrooms.live.services import NICKNAME_MAX
 from classrooms.models import Classroom, MemberRole
 from courses.access import lesson_visible_to
 from courses.pages import LessonPage
-from edu import codes
 from edu.accounts.models import User
+from edu.forms import CodeField
 
 
 class StartSessionForm(forms.Form):
@@ -39,13 +39,7 @@ class StartSessionForm(forms.Form):
 
 
 class JoinSessionForm(forms.Form):
-    code = forms.CharField(
-        label=_("Session code"),
-        max_length=12,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "inputmode": "latin", "autofocus": True}
-        ),
-    )
+    code = CodeField(label=_("Session code"), max_length=12, autofocus=True)
     nickname = forms.CharField(
         label=_("Nickname"),
         max_length=NICKNAME_MAX,
@@ -53,6 +47,3 @@ class JoinSessionForm(forms.Form):
         help_text=_("Guests of an open session only. Do not use your full name."),
     )
     needs_nickname = False
-
-    def clean_code(self) -> str:
-        return codes.normalise(self.cleaned_data["code"])

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from edu.forms import CodeField
+
 
 class TeacherLoginForm(AuthenticationForm):
     error_messages = {
@@ -14,17 +16,4 @@ class TeacherLoginForm(AuthenticationForm):
 
 
 class LoginCodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Login code"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "autocapitalize": "characters",
-                "spellcheck": "false",
-                "placeholder": "ABCD-EFGH",
-                "inputmode": "latin",
-                "autofocus": True,
-            }
-        ),
-    )
+    code = CodeField(label=_("Login code"), max_length=20, placeholder="ABCD-EFGH", autofocus=True)

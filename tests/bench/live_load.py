@@ -97,22 +97,16 @@ def fixture(out: Path, students: int, sessions: list[int]) -> None:
     from classrooms.live import services
     from classrooms.models import MemberRole, Membership, School
     from classrooms.services import StudentEntry, classroom_create, school_member_add, students_add
-    from courses.pages import CoursePage, LessonPage, UnitPage
-    from courses.services import library_root_ensure
+    from courses.pages import LessonPage
     from edu.accounts.models import Role, User
+    from tests.factories import make_course_unit
     from tests.servers import STUDENT_BACKEND, TEACHER_BACKEND, session_key_for
 
     started = time.monotonic()
     call_command("migrate", "--noinput", verbosity=0)
     migrated = time.monotonic() - started
     with transaction.atomic():
-        root = library_root_ensure()
-        course = CoursePage(title="벤치 수학", slug="bench-math", grade=4, subject_name="수학")
-        root.add_child(instance=course)
-        course.save_revision().publish()
-        unit = UnitPage(title="분수", slug="bench-fractions")
-        course.add_child(instance=unit)
-        unit.save_revision().publish()
+        _course, unit = make_course_unit("벤치 수학", "bench-math", "분수", "bench-fractions")
         body = _lesson_body()
         lesson = LessonPage(title="분수와 소수", slug="bench-lesson", summary="부하 측정용 수업", body=body)
         unit.add_child(instance=lesson)
