@@ -99,7 +99,7 @@ def answers_submit(session_id: int, items: list[AnswerIn]) -> list[Submitted | D
         except DomainError as exc:
             results[n] = DomainError("invalid_answer", exc.message)
             continue
-        response = LiveResponse(
+        stored = LiveResponse(
             session_id=session_id,
             participant_id=item.participant_id,
             block_id=item.block_id,
@@ -109,7 +109,7 @@ def answers_submit(session_id: int, items: list[AnswerIn]) -> list[Submitted | D
             score=verdict.score,
             elapsed_ms=elapsed,
         )
-        fresh[item.client_id] = (n, response)
+        fresh[item.client_id] = (n, stored)
         taken.add(item.participant_id)
     _store(session_id, fresh, results)
     for n, first_n in same_as.items():
@@ -150,21 +150,21 @@ def _store(
         return
     try:
         with transaction.atomic():
-            LiveResponse.objects.bulk_create([response for _n, response in fresh.values()])
-        for n, response in fresh.values():
-            results[n] = Submitted(response, created=True)
+            LiveResponse.objects.bulk_create([stored for _n, stored in fresh.values()])
+        for n, stored in fresh.values():
+            results[n] = Submitted(stored, created=True)
         return
     except IntegrityError:
         pass
-    for n, response in fresh.values():
+    for n, stored in fresh.values():
         try:
             with transaction.atomic():
-                response.pk = None
-                response.save(force_insert=True)
-            results[n] = Submitted(response, created=True)
+                stored.pk = None
+                stored.save(force_insert=True)
+            results[n] = Submitted(stored, created=True)
         except IntegrityError:
-            again = LiveResponse.objects.filter(session_id=session_id, client_id=response.client_id).first()
-            if again is not None and again.participant_id == response.participant_id:
+            again = LiveResponse.objects.filter(session_id=session_id, client_id=stored.client_id).first()
+            if again is not None and again.participant_id == stored.participant_id:
                 results[n] = Submitted(again, created=False)
             else:
                 results[n] = DomainError("already_answered", _("You have already answered this question."))

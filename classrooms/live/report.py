@@ -1,6 +1,6 @@
 """The report of a live session: who answered what, how each question and each achievement standard
 went. Read-only and built from a fixed number of queries (participants with their users, the
-responses, the tagged standards), whatever the number of students or questions.
+answers, the tagged standards), whatever the number of students or questions.
 
 The lesson's questions are read from the body's raw JSON, so converting the stream (one snippet
 query per block type, image lookups) never happens here. A question counts as *asked* when someone
@@ -225,16 +225,16 @@ def session_report(session: LiveSession) -> Report:
         q.standards = [standards[pk] for pk in q.standard_ids if pk in standards]
 
     removed = {p.pk for p in participants if p.removed}
-    for (participant_id, block_id), response in latest.items():
+    for (participant_id, block_id), given in latest.items():
         question = by_id[block_id]
         if participant_id in removed:
             continue
         question.answered += 1
-        if response.correct is not None:
+        if given.correct is not None:
             question.checked += 1
-            question.correct += int(response.correct)
-        if response.elapsed_ms is not None:
-            question.seconds.append(response.elapsed_ms / 1000)
+            question.correct += int(given.correct)
+        if given.elapsed_ms is not None:
+            question.seconds.append(given.elapsed_ms / 1000)
 
     max_score = _max_score(questions)
     students = []
