@@ -229,6 +229,7 @@ def _strip(value: Any, secret: frozenset[str]) -> Any:
     return value
 
 
-def browser_contract() -> dict[str, dict[str, bool]]:
-    """What the browser's mirror of this registry must agree with (generated into the front end)."""
-    return {name: {"scored": kind.scored, "checked": kind.checked} for name, kind in KINDS.items()}
+def browser_contract() -> list[dict[str, str | bool]]:
+    """What the browser's mirror of this registry must agree with, in order (generated into the
+    front end's protocol schema)."""
+    return [{"kind": name, "scored": kind.scored, "checked": kind.checked} for name, kind in KINDS.items()]

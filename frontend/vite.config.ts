@@ -19,9 +19,8 @@ export default defineConfig({
       input: { main: fileURLToPath(new URL("src/main.ts", import.meta.url)) },
     },
   },
-  // Vitest reads classrooms/live_labels.py (?raw) to compare its keys with the scripts'.
-  // Only classrooms/ is allowed outside frontend/ (the dev server must not serve var/ or .env).
-  server: { fs: { allow: [here, fileURLToPath(new URL("../classrooms/", import.meta.url))] } },
+  // The dev server serves nothing outside frontend/ (not var/ or .env).
+  server: { fs: { allow: [here] } },
   test: {
     environment: "happy-dom",
     include: ["tests/**/*.test.ts"],

@@ -225,16 +225,16 @@ def session_report(session: LiveSession) -> Report:
         q.standards = [standards[pk] for pk in q.standard_ids if pk in standards]
 
     removed = {p.pk for p in participants if p.removed}
-    for (participant_id, block_id), given in latest.items():
+    for (participant_id, block_id), kept in latest.items():
         question = by_id[block_id]
         if participant_id in removed:
             continue
         question.answered += 1
-        if given.correct is not None:
+        if kept.correct is not None:
             question.checked += 1
-            question.correct += int(given.correct)
-        if given.elapsed_ms is not None:
-            question.seconds.append(given.elapsed_ms / 1000)
+            question.correct += int(kept.correct)
+        if kept.elapsed_ms is not None:
+            question.seconds.append(kept.elapsed_ms / 1000)
 
     max_score = _max_score(questions)
     students = []

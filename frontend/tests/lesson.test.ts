@@ -1,12 +1,9 @@
+// @vitest-environment jsdom
+import "./helpers/standards-mode";
 import { describe, expect, it, vi } from "vitest";
-
-// KaTeX checks the document mode when it loads; real pages have <!doctype html>.
-vi.hoisted(() => {
-  Object.defineProperty(document, "compatMode", { value: "CSS1Compat", configurable: true });
-});
-
 import katex from "katex";
-import { collectAnswer, mountLesson, renderMath, sanitise, showVerdict, submitAnswer, type LessonLabels } from "../src/pages/lesson";
+import { mountLesson, showVerdict, submitAnswer, type LessonLabels } from "../src/pages/lesson";
+import { renderMath } from "../src/ui/math";
 
 const labels: LessonLabels = {
   correct: "정답!",
@@ -30,17 +27,6 @@ const choices = (type: string, checked: number[]) =>
     .map((t, i) => `<label><input type="${type}" name="answer" value="${i}"${checked.includes(i) ? " checked" : ""}> ${t}</label>`)
     .join("");
 
-describe("collectAnswer", () => {
-  it("shapes each kind as the server expects", () => {
-    expect(collectAnswer(form("multiple_choice", choices("checkbox", [0, 2])))).toEqual([0, 2]);
-    expect(collectAnswer(form("poll", choices("radio", [1])))).toBe(1);
-    expect(collectAnswer(form("poll", choices("radio", [])))).toBeNull();
-    expect(collectAnswer(form("true_false", '<input type="radio" name="answer" value="false" checked>'))).toBe(false);
-    expect(collectAnswer(form("numeric", '<input name="answer" value="3/4">'))).toBe("3/4");
-    expect(collectAnswer(form("open_response", '<textarea name="answer">생각</textarea>'))).toBe("생각");
-  });
-});
-
 describe("showVerdict", () => {
   it("reveals the correct choice text and the explanation after a wrong answer", () => {
     const f = form("multiple_choice", choices("radio", [0]));
@@ -51,19 +37,21 @@ describe("showVerdict", () => {
     expect(f.querySelector(".explanation b")?.textContent).toBe("셋");
   });
 
+  it("reveals true/false in the page's words and accepted answers as a list, with a safe explanation", () => {
+    const tf = form("true_false", '<label><input type="radio" name="answer" value="true" checked> 참 (O)</label><label><input type="radio" name="answer" value="false"> 거짓 (X)</label>');
+    showVerdict(tf, { correct: false, score: 0, max_score: 1, attempts: 3, reveal: { correct: false, explanation: '<p onclick="x()">왜냐하면<img src="x" onerror="x()"></p>' } }, labels);
+    expect(tf.querySelector(".reveal")?.textContent).toBe("정답: 거짓");
+    expect(tf.querySelector(".explanation")?.innerHTML).toBe('<p>왜냐하면<img src="x"></p>');
+    const short = form("short_answer", '<input name="answer" value="광합">');
+    showVerdict(short, { correct: false, score: 0, max_score: 1, attempts: 3, reveal: { correct: ["광합성", "photosynthesis"] } }, labels);
+    expect(short.querySelector(".reveal")?.textContent).toBe("정답: 광합성, photosynthesis");
+  });
+
   it("says saved for activities without a right answer", () => {
     const f = form("poll", choices("radio", [1]));
     showVerdict(f, { correct: null, score: 0, max_score: 0, attempts: 1, reveal: {} }, labels);
     expect(f.dataset.result).toBe("recorded");
     expect(f.querySelector(".reveal")).toBeNull();
-  });
-});
-
-describe("sanitise", () => {
-  it("drops scripts, handlers and javascript: links", () => {
-    const div = document.createElement("div");
-    div.append(sanitise('<p onclick="x()">a<script>alert(1)</script><a href="javascript:alert(1)">b</a></p>'));
-    expect(div.innerHTML).toBe("<p>a<a>b</a></p>");
   });
 });
 

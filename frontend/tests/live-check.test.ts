@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mountLiveCheck, OUTBOX_KEY, readLabels, wsUrl, type LiveCheck } from "../src/pages/live-check";
+import { mountLiveCheck, OUTBOX_KEY, readLabels, type LiveCheck } from "../src/pages/live-check";
+import { wsUrl } from "../src/transport/ws-url";
 import { FakeWebSocket } from "./helpers/fake-websocket";
 import { LABELS, renderLiveCheckPage } from "./helpers/live-check-page";
 import { MemoryStorage } from "./helpers/memory-storage";

@@ -1,28 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { fill, readLabels } from "../src/live/labels";
-import { CONSOLE_LABEL_KEYS } from "../src/pages/live-console";
-import { STUDENT_LABEL_KEYS } from "../src/pages/live-student";
-import source from "../../classrooms/live_labels.py?raw";
+import { CONSOLE_LABEL_KEYS } from "../src/live/console/labels";
+import { STUDENT_LABEL_KEYS } from "../src/live/student/labels";
+import schemaJson from "../src/live/protocol.schema.json";
 
-/** The keys each function in classrooms/live_labels.py returns (including `**_connection()`). */
-function pythonKeys(): Record<string, string[]> {
-  const functions: Record<string, string[]> = {};
-  for (const match of source.matchAll(/^def (\w+)\(\)[^\n]*\n([\s\S]*?)(?=^def |(?![\s\S]))/gm)) {
-    functions[match[1]!] = [...match[2]!.matchAll(/^\s+"(\w+)":\s*_\(/gm)].map((m) => m[1]!);
-  }
-  const expand = (name: string): string[] => {
-    const body = source.match(new RegExp(`^def ${name}\\(\\)[^\\n]*\\n([\\s\\S]*?)(?=^def |(?![\\s\\S]))`, "m"))?.[1] ?? "";
-    const spread = [...body.matchAll(/\*\*(\w+)\(\)/g)].flatMap((m) => expand(m[1]!));
-    return [...spread, ...(functions[name] ?? [])];
-  };
-  return { console: expand("console_labels"), student: expand("student_labels") };
-}
+/** The label keys the server renders for each live page (classrooms/live/labels.py), as exported
+ * into the protocol schema by `make schema` (a Python test keeps that file current). */
+const serverKeys = (schemaJson as unknown as { labels: { console: string[]; student: string[] } }).labels;
 
 describe("labels", () => {
   it("the Python labels and the TypeScript keys match exactly", () => {
-    const keys = pythonKeys();
-    expect([...keys.console!].sort()).toEqual([...CONSOLE_LABEL_KEYS].sort());
-    expect([...keys.student!].sort()).toEqual([...STUDENT_LABEL_KEYS].sort());
+    expect([...serverKeys.console].sort()).toEqual([...CONSOLE_LABEL_KEYS].sort());
+    expect([...serverKeys.student].sort()).toEqual([...STUDENT_LABEL_KEYS].sort());
   });
 
   it("the TypeScript keys have no duplicates", () => {

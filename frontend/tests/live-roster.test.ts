@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { RosterEntry } from "../src/live/protocol";
 import { handQueue, presenceCounts, sortRoster } from "../src/live/roster";
+import { person } from "./helpers/live-pages";
 
-const person = (id: number, nickname: string, extra: Partial<RosterEntry> = {}): RosterEntry => ({
-  id,
-  nickname,
-  status: "connected",
-  hand: null,
-  answered: false,
-  ...extra,
-});
 
 describe("handQueue", () => {
   it("lists raised hands, first raised first, across time zones and formats", () => {

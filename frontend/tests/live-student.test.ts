@@ -1,20 +1,11 @@
+// @vitest-environment jsdom
+import "./helpers/standards-mode";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-
-// KaTeX checks the document mode when it loads; real pages have <!doctype html>.
-vi.hoisted(() => {
-  Object.defineProperty(document, "compatMode", { value: "CSS1Compat", configurable: true });
-});
-
-import { mountLiveStudent, outboxKey, RATE_LIMIT_RESEND_MS, type LiveStudent } from "../src/pages/live-student";
+import { mountLiveStudent, outboxKey, RATE_LIMIT_RESEND_MS, type LiveStudent } from "../src/live/student/mount";
 import { FakeWebSocket } from "./helpers/fake-websocket";
-import { baseSnapshot, fakeSlides, renderStudentPage, STUDENT_LABELS as L, type FakeSlides } from "./helpers/live-pages";
+import { $, baseSnapshot, fakeSlides, renderStudentPage, STUDENT_LABELS as L, type FakeSlides } from "./helpers/live-pages";
 import { MemoryStorage } from "./helpers/memory-storage";
 
-const $ = <T extends HTMLElement = HTMLElement>(testid: string): T => {
-  const el = document.querySelector<T>(`[data-testid="${testid}"]`);
-  if (!el) throw new Error(`missing ${testid}`);
-  return el;
-};
 const form = (block: string) => document.querySelector<HTMLFormElement>(`form[data-block="${block}"]`)!;
 const status = (block: string) => form(block).querySelector<HTMLElement>('[data-testid="answer-status"]')!;
 const note = (block: string) => form(block).querySelector<HTMLElement>("[data-live-note]")!;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseServerFrame, type EventFrame, type Results, type SnapshotFrame } from "../src/live/protocol";
+import { type EventFrame, type Results, type SnapshotFrame } from "../src/live/protocol";
+import { parseServerFrame } from "../src/live/parse";
 import { applyAnswerAck, applyEvent, applyRoster, applyTally, catchUp, focusBlock, fromSnapshot, type LiveState } from "../src/live/reconcile";
 
 const results: Results = {

@@ -84,7 +84,7 @@ def test_one_display_text_for_answers_and_keys(kind, value, stored, shown, key):
 
 
 def test_the_browser_contract_lists_every_kind():
-    contract = activities.browser_contract()
-    assert list(contract) == list(activities.KINDS)
-    assert contract["poll"] == {"scored": False, "checked": False}
-    assert contract["open_response"] == {"scored": True, "checked": False}
+    contract = {entry["kind"]: entry for entry in activities.browser_contract()}
+    assert [entry["kind"] for entry in activities.browser_contract()] == list(activities.KINDS)
+    assert contract["poll"] == {"kind": "poll", "scored": False, "checked": False}
+    assert contract["open_response"] == {"kind": "open_response", "scored": True, "checked": False}

@@ -5,7 +5,8 @@
  */
 import type { IncomingMessage, LiveSocket } from "../transport/socket";
 import { clockOffset } from "./countdown";
-import { parseServerFrame, type AckFrame, type ErrorFrame, type EventFrame, type ServerFrame } from "./protocol";
+import { type AckFrame, type ErrorFrame, type EventFrame, type ServerFrame } from "./protocol";
+import { parseServerFrame } from "./parse";
 import { applyEvent, applyRoster, applyTally, catchUp, fromSnapshot, type LiveState } from "./reconcile";
 
 /** A snapshot asked for and not received within this time may be asked for again. */

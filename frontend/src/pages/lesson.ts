@@ -3,8 +3,9 @@
  * which checks them (the page never holds correct answers) and replies with the verdict.
  * All user-facing text comes from the page's `#lesson-labels` JSON (translated by Django).
  */
-import katex from "katex";
-import "katex/dist/katex.min.css";
+import { activityOf } from "../activities";
+import { renderMath } from "../ui/math";
+import { sanitise } from "../ui/sanitise";
 
 export type LessonLabels = Record<
   "correct" | "incorrect" | "recorded" | "answer" | "error" | "signin" | "checking" | "true" | "false",
@@ -20,72 +21,6 @@ export interface Verdict {
 }
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
-
-export function renderMath(root: ParentNode): number {
-  let count = 0;
-  root.querySelectorAll<HTMLElement>("[data-latex]").forEach((el) => {
-    try {
-      katex.render(el.dataset.latex ?? "", el, {
-        displayMode: el.dataset.display === "1",
-        throwOnError: false,
-        trust: false,
-        strict: "ignore",
-        maxExpand: 500,
-      });
-      count += 1;
-    } catch {
-      // Leave the LaTeX source visible (the <code> the server rendered); never break the page.
-    }
-  });
-  return count;
-}
-
-/** The answer a form holds, shaped as the server expects it for that activity kind. */
-export function collectAnswer(form: HTMLFormElement): unknown {
-  const kind = form.dataset.kind;
-  const checked = Array.from(form.querySelectorAll<HTMLInputElement>('input[name="answer"]:checked'));
-  switch (kind) {
-    case "multiple_choice":
-      return checked.map((input) => Number(input.value));
-    case "true_false":
-      return checked.length ? checked[0]!.value === "true" : null;
-    case "poll":
-      return checked.length ? Number(checked[0]!.value) : null;
-    default: {
-      const field = form.querySelector<HTMLInputElement | HTMLTextAreaElement>('[name="answer"]');
-      return field ? field.value : "";
-    }
-  }
-}
-
-/** Removes anything executable from server-provided rich text before it is shown. */
-export function sanitise(html: string): DocumentFragment {
-  const template = document.createElement("template");
-  template.innerHTML = html;
-  template.content.querySelectorAll("script, style, iframe, object, embed, link, meta").forEach((el) => el.remove());
-  template.content.querySelectorAll("*").forEach((el) => {
-    for (const attr of Array.from(el.attributes)) {
-      const value = attr.value.trim().toLowerCase();
-      if (attr.name.startsWith("on") || ((attr.name === "href" || attr.name === "src") && value.startsWith("javascript:"))) {
-        el.removeAttribute(attr.name);
-      }
-    }
-  });
-  return template.content;
-}
-
-function describeCorrect(form: HTMLFormElement, correct: unknown, labels: LessonLabels): string {
-  const kind = form.dataset.kind;
-  if (kind === "multiple_choice" && Array.isArray(correct)) {
-    const choices = Array.from(form.querySelectorAll<HTMLInputElement>('input[name="answer"]'));
-    return correct
-      .map((index) => choices[Number(index)]?.closest("label")?.textContent?.trim() ?? String(index))
-      .join(", ");
-  }
-  if (kind === "true_false" && typeof correct === "boolean") return correct ? labels.true : labels.false;
-  if (Array.isArray(correct)) return correct.map(String).join(", ");
-  return correct === undefined || correct === null ? "" : String(correct);
-}
 
 export function showVerdict(form: HTMLFormElement, verdict: Verdict, labels: LessonLabels): void {
   const feedback = form.querySelector<HTMLElement>(".feedback");
@@ -108,7 +43,7 @@ export function showVerdict(form: HTMLFormElement, verdict: Verdict, labels: Les
   if (verdict.correct === false && verdict.reveal.correct !== undefined) {
     const answer = document.createElement("p");
     answer.className = "reveal";
-    answer.textContent = `${labels.answer}: ${describeCorrect(form, verdict.reveal.correct, labels)}`;
+    answer.textContent = `${labels.answer}: ${activityOf(form).describe(form, verdict.reveal.correct, labels)}`;
     feedback.append(answer);
   }
   if (verdict.reveal.explanation) {
@@ -147,7 +82,7 @@ export async function submitAnswer(
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(doc) },
-      body: JSON.stringify({ block: form.dataset.block, answer: collectAnswer(form) }),
+      body: JSON.stringify({ block: form.dataset.block, answer: activityOf(form).collect(form) }),
     });
     const data: unknown = await response.json().catch(() => null);
     if (response.ok && data && typeof data === "object") {

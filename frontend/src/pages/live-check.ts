@@ -1,5 +1,8 @@
+import { readLabels as readPageLabels } from "../live/labels";
 import { Outbox, type StorageLike } from "../transport/outbox";
+import { sessionStore } from "../transport/session-store";
 import { LiveSocket, type IncomingMessage, type WebSocketConstructor } from "../transport/socket";
+import { wsUrl } from "../transport/ws-url";
 import { bindConnectionIndicator } from "../ui/connection-indicator";
 
 /**
@@ -34,38 +37,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** ws: or wss: URL for `path`, matching the page's http: or https:. */
-export function wsUrl(path: string, location: Pick<Location, "href">): string {
-  const url = new URL(path, location.href);
-  if (url.protocol === "https:") url.protocol = "wss:";
-  else if (url.protocol === "http:") url.protocol = "ws:";
-  url.hash = "";
-  return url.href;
-}
-
 /** Labels from the page's JSON script; a missing or broken one reads as "". */
 export function readLabels(doc: Document): LiveCheckLabels {
-  let data: unknown = null;
-  try {
-    data = JSON.parse(doc.getElementById(LABELS_ELEMENT_ID)?.textContent ?? "null");
-  } catch {
-    data = null;
-  }
-  const source = isRecord(data) ? data : {};
-  const labels = {} as LiveCheckLabels;
-  for (const key of LABEL_KEYS) {
-    const value = source[key];
-    labels[key] = typeof value === "string" ? value : "";
-  }
-  return labels;
-}
-
-function sessionStore(): StorageLike | null {
-  try {
-    return window.sessionStorage; // Throws when storage is blocked.
-  } catch {
-    return null;
-  }
+  return readPageLabels(doc, LABEL_KEYS, LABELS_ELEMENT_ID);
 }
 
 /** The echo counter `n` of a stored or acknowledged message, if it has one. */

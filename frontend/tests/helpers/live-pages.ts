@@ -3,6 +3,24 @@
  * (the data-live-* hooks and test ids the scripts use), and a fake slide endpoint.
  */
 import { vi } from "vitest";
+import type { RosterEntry } from "../../src/live/protocol";
+
+/** The element with `data-testid="<testid>"` (the end-to-end tests' hooks); throws without one. */
+export function $<T extends HTMLElement = HTMLElement>(testid: string): T {
+  const el = document.querySelector<T>(`[data-testid="${testid}"]`);
+  if (!el) throw new Error(`missing ${testid}`);
+  return el;
+}
+
+/** A roster entry: connected, no hand, not answered, unless `extra` says otherwise. */
+export const person = (id: number, nickname: string, extra: Partial<RosterEntry> = {}): RosterEntry => ({
+  id,
+  nickname,
+  status: "connected",
+  hand: null,
+  answered: false,
+  ...extra,
+});
 
 export const STUDENT_LABELS: Record<string, string> = {
   conn_connecting: "연결 중…",

@@ -1,0 +1,88 @@
+/**
+ * The one HTML sanitiser for rich text the server renders: lesson explanations, revealed results
+ * and live slide fragments. Built on DOMPurify's defaults (no scripts, no inline handlers, no
+ * javascript: URLs; forms, inputs, images, figures, tables, data-* and aria-* attributes stay),
+ * plus three rules of ours:
+ * - an iframe stays only if its src is https on a host of EMBED_HOSTS, and keeps only
+ *   IFRAME_ATTRIBUTES (never srcdoc or a handler);
+ * - a data: URL is never kept in src or href;
+ * - <style> goes (the site's stylesheet styles lesson content), and links keep their target.
+ */
+import DOMPurify, { type Config, type DOMPurify as Purifier } from "dompurify";
+
+/**
+ * Hosts whose https pages may be embedded: the ones courses/blocks.py's video block emits.
+ * One list, so that another embed (an LTI tool launch, say) is one more entry here.
+ */
+export const EMBED_HOSTS: readonly string[] = ["www.youtube-nocookie.com", "player.vimeo.com"];
+
+/** The attributes an embedded iframe keeps; everything else on it is removed. */
+export const IFRAME_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "src",
+  "title",
+  "allow",
+  "allowfullscreen",
+  "loading",
+  "referrerpolicy",
+  "width",
+  "height",
+  "class",
+  "sandbox",
+]);
+
+const URL_ATTRIBUTES: ReadonlySet<string> = new Set(["src", "href"]);
+
+/** Whether `src` may be shown in an iframe: an absolute https URL on an allowed host. */
+export function isAllowedEmbed(src: string | null): boolean {
+  if (src === null) return false;
+  let url: URL;
+  try {
+    url = new URL(src.trim());
+  } catch {
+    return false; // relative or malformed
+  }
+  return url.protocol === "https:" && url.port === "" && url.username === "" && EMBED_HOSTS.includes(url.hostname);
+}
+
+const CONFIG: Config & { RETURN_DOM_FRAGMENT: true } = {
+  RETURN_DOM_FRAGMENT: true,
+  ADD_TAGS: ["iframe"],
+  ADD_ATTR: (name, tag) => (tag === "iframe" && IFRAME_ATTRIBUTES.has(name)) || (tag === "a" && name === "target"),
+  FORBID_TAGS: ["style"],
+};
+
+/** Markup whose clean form tells whether DOMPurify really works in this DOM (see instance()). */
+const PROBE = '<b>1</b><script>2</script><i onclick="3">4</i>';
+const PROBE_CLEAN = "<b>1</b><i>4</i>";
+
+let purifier: Purifier | null = null;
+
+/**
+ * Our own DOMPurify instance, so that its hooks never apply to anyone else's use of the library.
+ * It fails closed: in a DOM where DOMPurify cannot work (happy-dom, whose NodeIterator and
+ * Node.prototype.nodeName differ from browsers', keeps scripts) it throws rather than pass HTML on.
+ */
+function instance(): Purifier {
+  if (purifier) return purifier;
+  const created = DOMPurify(window);
+  if (!created.isSupported || created.sanitize(PROBE) !== PROBE_CLEAN) {
+    throw new Error("DOMPurify cannot sanitise in this DOM; server HTML is not shown");
+  }
+  created.addHook("uponSanitizeElement", (node, event) => {
+    if (event.tagName === "iframe" && !isAllowedEmbed((node as Element).getAttribute("src"))) {
+      node.parentNode?.removeChild(node);
+    }
+  });
+  created.addHook("uponSanitizeAttribute", (node, event) => {
+    const iframeExtra = node.nodeName === "IFRAME" && !IFRAME_ATTRIBUTES.has(event.attrName);
+    const dataUrl = URL_ATTRIBUTES.has(event.attrName) && /^data:/i.test(event.attrValue.replace(/\s+/g, ""));
+    if (iframeExtra || dataUrl) event.keepAttr = false;
+  });
+  purifier = created;
+  return created;
+}
+
+/** `html` as nodes with nothing executable left in them, ready to append. */
+export function sanitise(html: string): DocumentFragment {
+  return instance().sanitize(html, CONFIG);
+}
