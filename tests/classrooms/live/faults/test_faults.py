@@ -20,8 +20,8 @@ import asyncio
 import uuid
 from collections import Counter
 
-from tests.live_faults.client import LiveClient, start_all, stop_all, wait_all
-from tests.live_faults.deployment import STUDENTS, Deployment
+from tests.classrooms.live.faults.client import LiveClient, start_all, stop_all, wait_all
+from tests.classrooms.live.faults.deployment import STUDENTS, Deployment
 
 NUMERIC_ANSWERS = ["0.75", "3/4", "0.5"]
 SHORT_ANSWERS = ["단위분수", "unit fraction", "진분수"]

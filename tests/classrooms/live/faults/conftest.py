@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.classrooms.live.faults.deployment import STUDENTS, WORKERS, Deployment, Seed, raise_open_files_limit
 from tests.helpers import stop_process
-from tests.live_faults.deployment import STUDENTS, WORKERS, Deployment, Seed, raise_open_files_limit
 from tests.servers import PrivateRedis, free_port, manage, postgres_database, server_env
 
 
@@ -42,7 +42,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         if database_url is None:
             env.pop("DATABASE_URL", None)  # the embedded SQLite default under BAEUM_VAR_DIR
         manage(env, "migrate", "--noinput")
-        out = manage(env, "shell", "-c", f"from tests.live_faults.seed import main; main({STUDENTS})")
+        out = manage(env, "shell", "-c", f"from tests.classrooms.live.faults.seed import main; main({STUDENTS})")
         data = json.loads(out.strip().splitlines()[-1])
         seed = Seed(
             session=data["session"],
