@@ -4,7 +4,7 @@ import pytest
 
 from courses.activities import check
 from courses.checking import normalise_text, parse_number
-from edu.errors import DomainError as AnswerError
+from edu.errors import DomainError
 
 pytestmark = pytest.mark.usefixtures("in_english")
 
@@ -27,7 +27,7 @@ def test_numeric_tolerance_and_unit():
 
 @pytest.mark.parametrize("bad", ["", "abc", "1/0", "3/4/5", True, None, [1]])
 def test_numeric_refuses_what_is_not_a_number(bad):
-    with pytest.raises(AnswerError):
+    with pytest.raises(DomainError):
         check("numeric", NUMERIC, bad)
 
 
@@ -55,33 +55,33 @@ def test_multiple_choice_single_and_multi():
     single = {"choices": [{"correct": False}, {"correct": True}], "multiple": False, "points": 1}
     assert check("multiple_choice", single, 1).correct is True
     assert check("multiple_choice", single, [0]).correct is False
-    with pytest.raises(AnswerError, match="only one"):
+    with pytest.raises(DomainError, match="only one"):
         check("multiple_choice", single, [0, 1])
     multi = {"choices": [{"correct": True}, {"correct": False}, {"correct": True}], "multiple": True, "points": 2}
     assert check("multiple_choice", multi, [2, 0]).score == 2
     assert check("multiple_choice", multi, [0]).correct is False
     for bad in [[], [5], ["1"], [True], "x"]:
-        with pytest.raises(AnswerError):
+        with pytest.raises(DomainError):
             check("multiple_choice", multi, bad)
 
 
 def test_true_false_poll_open():
     assert check("true_false", {"answer": True, "points": 1}, True).correct is True
-    with pytest.raises(AnswerError):
+    with pytest.raises(DomainError):
         check("true_false", {"answer": True, "points": 1}, "true")
     assert check("poll", {"options": ["a", "b"]}, 1).correct is None
-    with pytest.raises(AnswerError):
+    with pytest.raises(DomainError):
         check("poll", {"options": ["a", "b"]}, 2)
     verdict = check("open_response", {"points": 3}, "  전체를 똑같이 나눈 것 ")
     assert verdict.correct is None and verdict.max_score == 3 and verdict.stored == "전체를 똑같이 나눈 것"
-    with pytest.raises(AnswerError):
+    with pytest.raises(DomainError):
         check("open_response", {"points": 3}, "x" * 5001)
-    with pytest.raises(AnswerError):
+    with pytest.raises(DomainError):
         check("text", {}, "x")
 
 
 def test_messages_are_korean_by_default():
     from django.utils import translation
 
-    with translation.override("ko"), pytest.raises(AnswerError, match="숫자를 입력하세요"):
+    with translation.override("ko"), pytest.raises(DomainError, match="숫자를 입력하세요"):
         check("numeric", NUMERIC, "abc")
