@@ -100,13 +100,18 @@ class Membership(models.Model):
         return f"{self.user} in {self.classroom} ({self.role})"
 
 
-# Django finds an app's models in its ``models`` module: the live package's models are registered
-# here, under this app's label and tables. The one import from core into live, allowed by name in
-# the import-linter contract (.importlinter); nothing else of classrooms' core imports live.
+# Django finds an app's models in its ``models`` module: the live and assignment packages' models
+# are registered here, under this app's label and tables. The only imports from core into those
+# packages, allowed by name in the import-linter contracts (pyproject.toml); nothing else of
+# classrooms' core imports them.
+from classrooms.assignments.models import Assignment, KeyPolicy, LatePolicy  # noqa: E402
 from classrooms.live.models import LiveResponse, LiveSession, Participant, SessionState  # noqa: E402
 
 __all__ = [
+    "Assignment",
     "Classroom",
+    "KeyPolicy",
+    "LatePolicy",
     "LiveResponse",
     "LiveSession",
     "MemberRole",
