@@ -8,8 +8,10 @@ class ClassroomsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Live sessions add to the lesson and class pages through their extension points; the
-        # layers below never import them (.importlinter).
-        from classrooms.live import extensions
+        # Assignments and live sessions add to the lesson and class pages through their extension
+        # points; the layers below never import them (import-linter contracts in pyproject.toml).
+        from classrooms.assignments import extensions as assignments
+        from classrooms.live import extensions as live
 
-        extensions.register()
+        assignments.register()
+        live.register()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("edu.accounts.urls")),
     path("classes/", include("classrooms.urls")),
     path("live/", include("classrooms.live.urls")),
+    path("assignments/", include("classrooms.assignments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from classrooms.assignments.selectors import assignments_for_student
 from classrooms.forms import JoinClassForm
 from classrooms.live.selectors import live_sessions_for_home
 from classrooms.selectors import classrooms_for_home, school_for_user
@@ -21,6 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(
             request, "home/teacher.html", {"classes": classes, "school": school_for_user(user), "live_now": live_now}
         )
-    return render(
-        request, "home/student.html", {"classes": classes, "join_form": JoinClassForm(), "live_now": live_now}
-    )
+    context = {
+        "classes": classes,
+        "join_form": JoinClassForm(),
+        "live_now": live_now,
+        "assignments": assignments_for_student(user),
+    }
+    return render(request, "home/student.html", context)
