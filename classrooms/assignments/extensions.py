@@ -26,7 +26,10 @@ def assign_lesson(request: HttpRequest, lesson: LessonPage) -> Section | None:
 
 def assignments_section(classroom: Classroom) -> Section:
     assignments, students, cells = class_progress(classroom)
-    return Section("classrooms/assignments_section.html", {"rows": summary(assignments, students, cells)})
+    return Section(
+        "classrooms/assignments_section.html",
+        {"classroom": classroom, "rows": summary(assignments, students, cells)},
+    )
 
 
 def register() -> None:

@@ -7,15 +7,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from classrooms.assignments.models import Assignment
 from classrooms.models import Classroom, MemberRole, Membership
-from courses.activities import ACTIVITY_TYPES
+from courses.activities import KINDS
 from courses.answers import LessonAnswer
+from courses.outline import raw_activities
 from courses.pages import LessonPage
 from edu.accounts.models import User
 
@@ -27,6 +29,8 @@ class Progress:
     answered: int
     total: int
     last_answer_at: datetime | None
+    score: Decimal = Decimal(0)
+    max_score: Decimal = Decimal(0)
 
     @property
     def percent(self) -> int:
@@ -45,22 +49,40 @@ def status_of(assignment: Assignment, progress: Progress, now: datetime) -> str:
     return IN_PROGRESS if progress.answered else NOT_STARTED
 
 
-def activity_count(lesson: LessonPage) -> int:
-    """How many activities the lesson asks (read from the raw body: no stream conversion)."""
-    raw = lesson.body.raw_data if lesson.body else []
-    return sum(1 for block in raw if block.get("type") in ACTIVITY_TYPES)
+@dataclass(frozen=True)
+class LessonSize:
+    """What a lesson asks (read from the raw body: no stream conversion, no query)."""
+
+    activities: int
+    max_score: Decimal
 
 
-def _answers(user_ids: set[int], lesson_ids: set[int]) -> dict[tuple[int, int], tuple[int, datetime | None]]:
-    """(student, lesson) -> (activities answered, last answer time): one grouped query."""
+def lesson_size(lesson: LessonPage) -> LessonSize:
+    found = raw_activities(lesson)
+    scored = sum((a.points for a in found if (kind := KINDS.get(a.kind)) is not None and kind.scored), Decimal(0))
+    return LessonSize(len(found), scored)
+
+
+Answered = tuple[int, "datetime | None", Decimal]
+
+
+def _answers(user_ids: set[int], lesson_ids: set[int]) -> dict[tuple[int, int], Answered]:
+    """(student, lesson) -> (activities answered, last answer time, score): one grouped query."""
     if not user_ids or not lesson_ids:
         return {}
     rows = (
         LessonAnswer.objects.filter(user_id__in=user_ids, lesson_id__in=lesson_ids)
         .values("user_id", "lesson_id")
-        .annotate(n=Count("id"), last=Max("updated_at"))
+        .annotate(n=Count("id"), last=Max("updated_at"), score=Sum("score"))
     )
-    return {(r["user_id"], r["lesson_id"]): (r["n"], r["last"]) for r in rows}
+    return {(r["user_id"], r["lesson_id"]): (r["n"], r["last"], r["score"] or Decimal(0)) for r in rows}
+
+
+NOTHING: Answered = (0, None, Decimal(0))
+
+
+def _progress(answered: Answered, size: LessonSize) -> Progress:
+    return Progress(answered[0], size.activities, answered[1], answered[2], size.max_score)
 
 
 @dataclass(frozen=True)
@@ -88,8 +110,7 @@ def assignments_for_student(user: User) -> list[StudentAssignment]:
     answers = _answers({user.pk}, {a.lesson_id for a in assignments})
     found = []
     for assignment in assignments:
-        answered, last = answers.get((user.pk, assignment.lesson_id), (0, None))
-        progress = Progress(answered, activity_count(assignment.lesson), last)
+        progress = _progress(answers.get((user.pk, assignment.lesson_id), NOTHING), lesson_size(assignment.lesson))
         found.append(StudentAssignment(assignment, progress, status_of(assignment, progress, now)))
     return found
 
@@ -125,10 +146,9 @@ def class_progress(classroom: Classroom) -> tuple[list[Assignment], list[User], 
     cells: dict[tuple[int, int], Cell] = {}
     for assignment in assignments:
         chosen = {s.pk for s in assignment.students.all()}
-        total = activity_count(assignment.lesson)
+        size = lesson_size(assignment.lesson)
         for student in students:
-            answered, last = answers.get((student.pk, assignment.lesson_id), (0, None))
-            progress = Progress(answered, total, last)
+            progress = _progress(answers.get((student.pk, assignment.lesson_id), NOTHING), size)
             cells[(assignment.pk, student.pk)] = Cell(
                 assigned=not chosen or student.pk in chosen,
                 progress=progress,

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from classrooms.assignments import views
+from classrooms.assignments import gradebook_views, views
 
 app_name = "assignments"
 
 urlpatterns = [
     path("new/", views.assignment_new, name="new"),
     path("<int:assignment_id>/remove/", views.assignment_remove, name="remove"),
+    path("classes/<int:classroom_id>/gradebook/", gradebook_views.gradebook_page, name="gradebook"),
+    path("classes/<int:classroom_id>/gradebook.csv", gradebook_views.gradebook_csv, name="gradebook_csv"),
+    path(
+        "classes/<int:classroom_id>/students/<int:student_id>/",
+        gradebook_views.student_page,
+        name="student",
+    ),
 ]

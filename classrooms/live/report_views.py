@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -10,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,8 +16,7 @@ from django.views.decorators.cache import never_cache
 from classrooms.live.access import live_session_for_user
 from classrooms.live.models import LiveSession
 from classrooms.live.report import Report, session_report
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from edu.spreadsheets import csv_response
 
 
 def _teacher_session(request: HttpRequest, session_id: int) -> LiveSession:
@@ -36,12 +33,6 @@ def report(request: HttpRequest, session_id: int) -> HttpResponse:
     data = session_report(session)
     classroom = session.classroom  # None for an open session
     return render(request, "classrooms/live_report.html", {"report": data, "session": session, "classroom": classroom})
-
-
-def csv_safe(value: object) -> str:
-    """A cell Excel will not run: text starting with = + - @ (or a tab or CR) gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _number(value: Decimal | float | None) -> str:
@@ -100,10 +91,4 @@ def csv_filename(session: LiveSession) -> str:
 @login_required
 def report_csv(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _teacher_session(request, session_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=csv_filename(session))
-    response.write("\ufeff")  # the BOM: Excel then reads the file as UTF-8, Hangul included
-    writer = csv.writer(response)
-    for row in csv_rows(session_report(session)):
-        writer.writerow([csv_safe(cell) for cell in row])
-    return response
+    return csv_response(csv_filename(session), csv_rows(session_report(session)))

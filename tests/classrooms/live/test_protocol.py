@@ -4,6 +4,7 @@ publish and every frame a socket receives has its declared shape."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from classrooms.live import protocol, schema, services
@@ -74,26 +75,32 @@ def test_the_docs_table_of_events_matches_the_declarations():
         assert declared == documented, kind
 
 
-def test_every_published_event_has_its_declared_shape(personas, session, lesson, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+async def test_every_published_event_has_its_declared_shape(personas, session, lesson):
+    """Events go out after commit through the real channel layer (Redis pub/sub in CI)."""
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(group_name(session.pk), channel)
-    participant = services.participant_join(session, personas.student)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.session_goto(session, 1)
-        services.question_open(session, numeric_block(lesson), 30)
-        services.question_close(session)
-        services.results_reveal(session, anonymous=False)
-        services.screen_lock(session, locked=True)
-        services.participant_remove(session, participant.pk)
-        services.session_end(session)
+    channel = await layer.new_channel()
+    await layer.group_add(group_name(session.pk), channel)
+    participant = await database_sync_to_async(services.participant_join)(session, personas.student)
+    block = numeric_block(lesson)
+    for change in (
+        lambda: services.session_goto(session, 1),
+        lambda: services.question_open(session, block, 30),
+        lambda: services.question_close(session),
+        lambda: services.results_reveal(session, anonymous=False),
+        lambda: services.screen_lock(session, locked=True),
+        lambda: services.participant_remove(session, participant.pk),
+        lambda: services.session_end(session),
+    ):
+        await database_sync_to_async(change)()
     kinds = []
     for _ in range(7):
-        message = async_to_sync(layer.receive)(channel)
+        message = await asyncio.wait_for(layer.receive(channel), timeout=5)
         declared = protocol.EVENTS[message["kind"]]
         typed = msgspec.convert(message["data"], declared, strict=True)
         assert msgspec.to_builtins(typed) == message["data"]
         kinds.append(message["kind"])
+    await layer.group_discard(group_name(session.pk), channel)
     assert kinds == [
         "slide.changed",
         "question.opened",

@@ -17,10 +17,10 @@ from django.utils import timezone
 from classrooms.live import services
 from classrooms.live.models import LiveResponse
 from classrooms.live.report import session_report
-from classrooms.live.report_views import csv_safe
 from classrooms.models import Classroom
 from classrooms.services import StudentEntry, students_add
 from edu.accounts.models import User
+from edu.spreadsheets import csv_safe
 from tests.factories import build_library
 from tests.helpers import submit_answer, use_english
 

@@ -1,0 +1,85 @@
+"""The class gradebook for its teachers: an HTML page, a CSV download for Excel, and one student's
+answers. Access through the audited helpers: anyone who does not teach the class gets 404."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from classrooms.access import classroom_for_teacher
+from classrooms.assignments.gradebook import Gradebook, gradebook, student_answers
+from classrooms.assignments.selectors import DONE, IN_PROGRESS, LATE, NOT_STARTED, class_students
+from edu.spreadsheets import csv_response
+
+
+def status_labels() -> dict[str, str]:
+    return {NOT_STARTED: _("Not started"), IN_PROGRESS: _("In progress"), DONE: _("Done"), LATE: _("Late")}
+
+
+def _number(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
+@never_cache
+@login_required
+def gradebook_page(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = classroom_for_teacher(request.user, classroom_id)
+    book = gradebook(classroom, sort=request.GET.get("sort", "number")[:20])
+    context = {"book": book, "classroom": classroom, "statuses": status_labels()}
+    return render(request, "classrooms/gradebook.html", context)
+
+
+def csv_rows(book: Gradebook) -> Iterable[list[str]]:
+    """Header, one row per student (score and status per assignment), then the class averages."""
+    labels = status_labels()
+    header = [_("No."), _("Name")]
+    for column in book.columns:
+        title = column.assignment.title
+        header += [f"{title} ({_('score')})", f"{title} ({_('status')})"]
+    yield header
+    for row in book.rows:
+        line = ["" if row.student.student_number is None else str(row.student.student_number), row.student.display_name]
+        for cell in row.cells:
+            if not cell.assigned:
+                line += ["", _("Not assigned")]
+                continue
+            line += [_number(cell.progress.score) if cell.progress.answered else "", labels[cell.status]]
+        yield line
+    averages = ["", _("Class average")]
+    for column in book.columns:
+        averages += [_number(column.average), ""]
+    yield averages
+
+
+@never_cache
+@login_required
+def gradebook_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = classroom_for_teacher(request.user, classroom_id)
+    day = timezone.localdate().isoformat()
+    name = slugify(str(classroom), allow_unicode=True)[:60].strip("-") or f"class-{classroom.pk}"
+    return csv_response(f"{name}-gradebook-{day}.csv", csv_rows(gradebook(classroom)))
+
+
+@never_cache
+@login_required
+def student_page(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+    """One student's answers in every assignment of the class, with verdicts and scores."""
+    classroom = classroom_for_teacher(request.user, classroom_id)
+    student = next((s for s in class_students(classroom) if s.pk == student_id), None)
+    if student is None:
+        raise Http404
+    context = {
+        "classroom": classroom,
+        "student": student,
+        "items": student_answers(classroom, student),
+        "statuses": status_labels(),
+    }
+    return render(request, "classrooms/gradebook_student.html", context)
