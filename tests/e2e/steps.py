@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from courses.management.commands.demo_data import DEMO_PASSWORD
+from classrooms.management.commands.demo_data import DEMO_PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 

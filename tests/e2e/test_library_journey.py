@@ -62,7 +62,7 @@ def test_teacher_adapts_a_library_lesson_and_a_student_answers_it(live_url, new_
     # A student of the teacher's class answers the new question.
     student = new_page(width=820, height=1180)
     student.goto(f"{live_url}/accounts/login/code/")
-    from courses.management.commands.demo_data import demo_code
+    from classrooms.management.commands.demo_data import demo_code
 
     student.get_by_label("로그인 코드").fill(demo_code("demo-s1-01"))
     student.get_by_role("button", name="로그인").click()

@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from courses.management.commands.demo_data import demo_code
+from classrooms.management.commands.demo_data import demo_code
 from tests.e2e.netcut import NetworkCut
 from tests.e2e.steps import shot, teacher_signs_in
 

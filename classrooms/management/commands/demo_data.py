@@ -7,6 +7,7 @@ logins work after every run. Never load demo data into a real school's installat
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -57,6 +58,28 @@ TEACHERS = [("teacher", "김선생"), ("teacher2", "이선생")]
 STUDENTS_PER_CLASS = 25
 
 
+def _demo_answer(kind: str, value: dict[str, Any], *, right: bool) -> Any:
+    """A plausible answer to one activity of a demo lesson (right or wrong), or None to skip it."""
+    from courses.activities import list_items
+
+    if kind == "multiple_choice":
+        choices = list_items(value.get("choices"))
+        picks = [i for i, c in enumerate(choices) if isinstance(c, dict) and bool(c.get("correct")) == right]
+        return picks[:1] if picks else None
+    if kind == "true_false":
+        return bool(value.get("answer")) == right
+    if kind == "short_answer":
+        accepted = list_items(value.get("accepted_answers"))
+        return str(accepted[0]) if right and accepted else "모르겠어요"
+    if kind == "numeric":
+        return str(value.get("answer")) if right else "0"
+    if kind == "poll":
+        return 0 if list_items(value.get("options")) else None
+    if kind == "open_response":
+        return "배운 내용을 제 말로 정리해 보았어요."
+    return None
+
+
 def demo_code(username: str) -> str:
     digest = hashlib.sha256(f"baeum-demo:{username}".encode()).digest()
     raw = "".join(codes.ALPHABET[b % len(codes.ALPHABET)] for b in digest[: login_codes.LENGTH])
@@ -92,7 +115,44 @@ class Command(BaseCommand):
         load_library(log=lambda message: self.stdout.write("  " + message))
         for staff in teachers.values():
             teacher_folder_ensure(staff)
+        self._assignments(teachers)
         self._print(admin, teachers, printed)
+
+    def _assignments(self, teachers: dict[str, User]) -> None:
+        """Each class gets its grade's first library lesson as homework due in three days, and a
+        few students have already worked on it (students 1–3 are left for the sign-in demos), so
+        the gradebook shows every status."""
+        from classrooms.assignments.models import Assignment
+        from classrooms.assignments.services import assignment_create
+        from courses.outline import raw_activities
+        from courses.pages import LessonPage
+        from courses.selectors import library_lessons
+        from courses.services import answer_submit
+
+        now = timezone.now()
+        for name, grade, _subject, teacher in CLASSES:
+            classroom = Classroom.objects.get(name=name, school__name="배움시범학교")
+            lesson = library_lessons().filter(grade=grade).order_by("path").first()
+            if lesson is None or Assignment.objects.filter(classroom=classroom, lesson=lesson).exists():
+                continue
+            assignment_create(
+                teacher=teachers[teacher],
+                classroom=classroom,
+                lesson=lesson,
+                opens_at=now - timedelta(days=1),
+                due_at=now + timedelta(days=3),
+            )
+            page = LessonPage.objects.get(pk=lesson.pk)
+            found = raw_activities(page)
+            students = User.objects.filter(memberships__classroom=classroom, student_number__gt=3).order_by(
+                "student_number"
+            )
+            for student in students[:12]:
+                number = student.student_number or 0
+                for activity in found[: len(found) if number % 3 else len(found) // 2]:
+                    given = _demo_answer(activity.kind, activity.value, right=number % 4 != 0)
+                    if given is not None:
+                        answer_submit(user=student, lesson=page, block_id=activity.block_id, answer=given)
 
     def _staff(self, username: str, name: str, role: str, school: School, superuser: bool = False) -> User:
         user, _ = User.objects.get_or_create(username=username, defaults={"role": role, "display_name": name})
