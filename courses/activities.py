@@ -102,6 +102,7 @@ class ActivityKind:
     secret_fields: frozenset[str]
     scored: bool  # carries points
     checked: bool  # answers are marked right or wrong automatically
+    free_text: bool  # answers are typed text (shortened in charts), not one of the offered options
     answer_text: Callable[[Any, Any], str]  # (block value, stored answer) -> what people read
     correct_text: Callable[[Any], str]  # block value -> the correct answer as people read it, "" if none
 
@@ -122,6 +123,7 @@ KINDS: dict[str, ActivityKind] = {
             _EXPLAINED | {"correct"},
             scored=True,
             checked=True,
+            free_text=False,
             answer_text=_multiple_choice_answer,
             correct_text=_multiple_choice_correct,
         ),
@@ -132,6 +134,7 @@ KINDS: dict[str, ActivityKind] = {
             _EXPLAINED | {"answer"},
             scored=True,
             checked=True,
+            free_text=False,
             answer_text=_true_false_answer,
             correct_text=lambda value: _true_false(bool(value.get("answer"))),
         ),
@@ -142,6 +145,7 @@ KINDS: dict[str, ActivityKind] = {
             _EXPLAINED | {"accepted_answers", "case_sensitive"},
             scored=True,
             checked=True,
+            free_text=True,
             answer_text=_text_answer,
             correct_text=_short_answer_correct,
         ),
@@ -152,6 +156,7 @@ KINDS: dict[str, ActivityKind] = {
             _EXPLAINED | {"answer", "tolerance"},
             scored=True,
             checked=True,
+            free_text=True,
             answer_text=_text_answer,
             correct_text=_numeric_correct,
         ),
@@ -162,6 +167,7 @@ KINDS: dict[str, ActivityKind] = {
             frozenset(),
             scored=False,
             checked=False,
+            free_text=False,
             answer_text=_poll_answer,
             correct_text=_no_key,
         ),
@@ -172,6 +178,7 @@ KINDS: dict[str, ActivityKind] = {
             _EXPLAINED | {"sample_answer"},
             scored=True,
             checked=False,
+            free_text=True,
             answer_text=_text_answer,
             correct_text=_no_key,
         ),
@@ -227,6 +234,11 @@ def _strip(value: Any, secret: frozenset[str]) -> Any:
     if isinstance(value, list):
         return [_strip(item, secret) for item in value]
     return value
+
+
+def is_free_text(name: str) -> bool:
+    entry = KINDS.get(name)
+    return entry is None or entry.free_text
 
 
 def browser_contract() -> list[dict[str, str | bool]]:

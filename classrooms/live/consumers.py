@@ -162,7 +162,7 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
         assert self.participant_id is not None
         item = AnswerIn(self.participant_id, uuid.UUID(frame.id), frame.block, frame.answer)
         submitted = await hub.hub().submit(self.session_id, item)
-        return protocol.Ack(ref=frame.id, duplicate=not submitted.created)
+        return protocol.Ack(ref=frame.ref, duplicate=not submitted.created)
 
     def _session(self) -> LiveSession:
         return LiveSession(pk=self.session_id)  # services lock and read the row themselves
@@ -173,11 +173,11 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
         if isinstance(frame, protocol.HandRaise):
             assert self.participant_id is not None
             services.hand_set(self._session(), self.participant_id, raised=frame.raised)
-            return protocol.Ack(ref=frame.id, hand=frame.raised)
+            return protocol.Ack(ref=frame.ref, hand=frame.raised)
         if isinstance(frame, protocol.HandLower):
             services.hand_set(self._session(), frame.participant, raised=False)
-            return protocol.Ack(ref=frame.id)
-        return protocol.Ack(ref=frame.id, version=_TEACHER_ACTIONS[type(frame)](self._session(), frame).version)
+            return protocol.Ack(ref=frame.ref)
+        return protocol.Ack(ref=frame.ref, version=_TEACHER_ACTIONS[type(frame)](self._session(), frame).version)
 
     async def _snapshot(self) -> protocol.Snapshot:
         with translation.override(self.language):
@@ -201,7 +201,9 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
 _TEACHER_ACTIONS: dict[type[protocol.ClientFrame], Callable[[LiveSession, Any], LiveSession]] = {
     protocol.SessionRun: lambda session, frame: services.session_run(session),
     protocol.SlideGoto: lambda session, frame: services.session_goto(session, frame.index),
-    protocol.QuestionOpen: lambda session, frame: services.question_open(session, frame.block, frame.seconds),
+    protocol.QuestionOpen: lambda session, frame: services.question_open(
+        session, frame.block, frame.seconds if isinstance(frame.seconds, int) else None
+    ),
     protocol.QuestionClose: lambda session, frame: services.question_close(session),
     protocol.ResultsReveal: lambda session, frame: services.results_reveal(session, anonymous=frame.anonymous),
     protocol.ScreenLock: lambda session, frame: services.screen_lock(session, locked=frame.locked),

@@ -82,12 +82,10 @@ def validate(frame: dict[str, Any], role: str) -> protocol.ClientFrame:
 def _field_error(detail: str, *, answer: bool) -> DomainError:
     match = _FIELD.search(detail)
     name = (match.group(1) or match.group(2)) if match else "?"
-    if name == "id":
-        if answer:
-            return DomainError("invalid_frame", _("Field 'id' must be a UUID."))
+    if name == "id" and answer and ", got" not in detail and "missing" not in detail:
+        return DomainError("invalid_frame", _("Field 'id' must be a UUID."))  # a string, too long for one
+    if name == "id" and not answer:
         return DomainError("invalid_frame", _("Field 'id' must be a string of at most 64 characters."))
-    if name == "seconds" and ", got" not in detail:  # in range, not of the wrong type
-        return DomainError("invalid_timer", _("The timer must be between 1 second and 1 hour."))
     if name == "seconds":
         return DomainError("invalid_frame", _("Field 'seconds' must be a whole number."))
     return DomainError("invalid_frame", _("Field %(name)r is missing or has the wrong type.") % {"name": name})

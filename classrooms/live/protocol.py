@@ -37,7 +37,12 @@ class ClientFrame(Struct, tag_field="type", kw_only=True, frozen=True):
 
     roles: ClassVar[frozenset[str]] = EVERYONE
     nudges: ClassVar[bool] = False  # the teacher's roster or tally may change: the hub refreshes them
-    id: Ref | None = None
+    id: Ref | UnsetType = UNSET  # a string when present (null is refused)
+
+    @property
+    def ref(self) -> str | None:
+        """What the ack or error that answers this frame carries as ``ref``."""
+        return self.id if isinstance(self.id, str) else None
 
 
 class SnapshotGet(ClientFrame, tag="snapshot.get", kw_only=True, frozen=True):
@@ -56,7 +61,9 @@ class SlideGoto(ClientFrame, tag="slide.goto", kw_only=True, frozen=True):
 class QuestionOpen(ClientFrame, tag="question.open", kw_only=True, frozen=True):
     roles = TEACHERS
     block: str
-    seconds: Annotated[int, Meta(ge=1, le=MAX_QUESTION_SECONDS)] | None = None
+    # 1 to MAX_QUESTION_SECONDS; the service checks the range after the session's state and the
+    # question (invalid_state, unknown_activity, then invalid_timer), so only the type is declared.
+    seconds: int | UnsetType = UNSET
 
 
 class QuestionClose(ClientFrame, tag="question.close", kw_only=True, frozen=True):

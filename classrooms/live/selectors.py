@@ -4,6 +4,8 @@ the number of students; the shapes are the protocol's (classrooms.live.protocol)
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -166,9 +168,15 @@ def results_of(session: LiveSession, *, block_id: str | None = None, names: bool
     )
     counts: dict[str, int] = {}
     if kind != "open_response":
-        for row in rows:
-            label = activities.answer_text(kind, value, row["answer"])[:LABEL_CHARS]
-            counts[label] = counts.get(label, 0) + 1
+        # Count the stored answers first, then build each distinct label once (a tally is
+        # recomputed every few hundred ms while a class answers). Typed text is shortened for the
+        # chart; an offered option keeps its whole text, as the zero-count fill below does.
+        stored = Counter(json.dumps(row["answer"], sort_keys=True, ensure_ascii=False) for row in rows)
+        shorten = activities.is_free_text(kind)
+        for key, n in stored.items():
+            label = activities.answer_text(kind, value, json.loads(key))
+            label = label[:LABEL_CHARS] if shorten else label
+            counts[label] = counts.get(label, 0) + n
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     distribution = [DistributionEntry(label, n) for label, n in ranked[:DISTRIBUTION_LABELS]]
     if len(ranked) > DISTRIBUTION_LABELS:

@@ -148,3 +148,97 @@ async def test_frames_a_socket_receives_decode_as_declared(client, personas, ses
     assert {"ack", "error", "event"} <= seen["student"]
     await teacher.disconnect()
     await student.disconnect()
+
+
+ANSWER_ID = "9f1b6f0e-8a6e-4e9b-9a53-3c1e2f5a6b7c"
+
+
+@pytest.mark.parametrize(
+    ("frame", "role", "code", "message"),
+    [
+        (
+            {"type": "session.run", "id": None},
+            "teacher",
+            "invalid_frame",
+            "Field 'id' must be a string of at most 64 characters.",
+        ),
+        (
+            {"type": "session.run", "id": "x" * 65},
+            "teacher",
+            "invalid_frame",
+            "Field 'id' must be a string of at most 64 characters.",
+        ),
+        (
+            {"type": "question.open", "block": "b", "seconds": None},
+            "teacher",
+            "invalid_frame",
+            "Field 'seconds' must be a whole number.",
+        ),
+        (
+            {"type": "question.open", "block": "b", "seconds": True},
+            "teacher",
+            "invalid_frame",
+            "Field 'seconds' must be a whole number.",
+        ),
+        ({"type": "slide.goto"}, "teacher", "invalid_frame", "Field 'index' is missing or has the wrong type."),
+        (
+            {"type": "answer.submit", "block": "b", "answer": 1},
+            "student",
+            "invalid_frame",
+            "Field 'id' is missing or has the wrong type.",
+        ),
+        (
+            {"type": "answer.submit", "id": 5, "block": "b", "answer": 1},
+            "student",
+            "invalid_frame",
+            "Field 'id' is missing or has the wrong type.",
+        ),
+        (
+            {"type": "answer.submit", "id": "not-a-uuid", "block": "b", "answer": 1},
+            "student",
+            "invalid_frame",
+            "Field 'id' must be a UUID.",
+        ),
+        (
+            {"type": "answer.submit", "id": ANSWER_ID, "block": "b", "answer": {"a": 1}},
+            "student",
+            "invalid_frame",
+            "Field 'answer' is missing or has the wrong type.",
+        ),
+        (
+            {"type": "answer.submit", "id": ANSWER_ID, "block": "b", "answer": "a\x00"},
+            "student",
+            "invalid_answer",
+            "The answer contains characters that cannot be stored.",
+        ),
+        (
+            {"type": "answer.submit", "id": ANSWER_ID, "block": "b", "answer": 1},
+            "teacher",
+            "forbidden",
+            "You may not send this message.",
+        ),
+        ({"type": "nope"}, "teacher", "unknown_type", "Unknown message type 'nope'."),
+    ],
+)
+def test_each_malformed_frame_gets_its_precise_error(frame, role, code, message):
+    from django.utils import translation
+
+    from classrooms.live import frames
+    from edu.errors import DomainError
+
+    with translation.override("en"), pytest.raises(DomainError) as refused:
+        frames.validate(frame, role)
+    assert (refused.value.code, refused.value.message) == (code, message)
+
+
+def test_a_timer_out_of_range_is_refused_by_the_service_after_the_state_checks(personas, session, lesson):
+    from classrooms.live import frames
+    from edu.errors import DomainError
+
+    typed = frames.validate({"type": "question.open", "block": "no-such-block", "seconds": 0}, "teacher")
+    with pytest.raises(DomainError) as unknown:
+        services.question_open(session, typed.block, typed.seconds)
+    assert unknown.value.code == "unknown_activity"  # the question is checked before the timer
+    with pytest.raises(DomainError) as timer:
+        services.question_open(session, numeric_block(lesson), 0)
+    assert timer.value.code == "invalid_timer"
