@@ -82,6 +82,7 @@ test: setup-dev
 # The live benchmark takes about 8 minutes; BENCH_LIVE_N=40,250 BENCH_LIVE_SCALEOUT=0 for a quick look.
 bench: setup-dev
 	$(PY) tests/bench/render_lesson.py
+	$(PY) tests/bench/gradebook.py
 	$(PY) tests/bench/live_load.py
 
 lint: $(VENV)/.dev

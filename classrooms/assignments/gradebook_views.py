@@ -4,6 +4,7 @@ answers. Access through the audited helpers: anyone who does not teach the class
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from classrooms.access import classroom_for_teacher
-from classrooms.assignments.gradebook import Gradebook, gradebook, student_answers
+from classrooms.assignments.gradebook import Gradebook, Row, gradebook, student_answers
 from classrooms.assignments.selectors import DONE, IN_PROGRESS, LATE, NOT_STARTED, class_students
 from edu.spreadsheets import csv_response
 
@@ -28,12 +29,39 @@ def _number(value: Decimal | None) -> str:
     return "" if value is None else f"{value.normalize():f}"
 
 
+@dataclass(frozen=True)
+class Shown:
+    """One gradebook cell as the page shows it (prepared here: a template loop per cell is slow)."""
+
+    status: str
+    score: str
+    label: str
+
+
+def shown_rows(book: Gradebook) -> list[tuple[Row, list[Shown]]]:
+    labels, not_assigned = status_labels(), _("Not assigned")
+    rows = []
+    for row in book.rows:
+        cells = []
+        for cell in row.cells:
+            if not cell.assigned:
+                cells.append(Shown("not_assigned", "", not_assigned))
+                continue
+            progress = cell.progress
+            score = _number(progress.score) if progress.answered else ""
+            if score and progress.max_score:
+                score += "/" + _number(progress.max_score)
+            cells.append(Shown(cell.status, score, labels[cell.status]))
+        rows.append((row, cells))
+    return rows
+
+
 @never_cache
 @login_required
 def gradebook_page(request: HttpRequest, classroom_id: int) -> HttpResponse:
     classroom = classroom_for_teacher(request.user, classroom_id)
     book = gradebook(classroom, sort=request.GET.get("sort", "number")[:20])
-    context = {"book": book, "classroom": classroom, "statuses": status_labels()}
+    context = {"book": book, "classroom": classroom, "rows": shown_rows(book)}
     return render(request, "classrooms/gradebook.html", context)
 
 
