@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from classrooms.assignments.models import Assignment
-from classrooms.models import Classroom, MemberRole, Membership
+from classrooms.models import Classroom, LiveSession, MemberRole, Membership, Participant, SessionState
 from courses.activities import KINDS
 from courses.answers import LessonAnswer
 from courses.outline import raw_activities
@@ -173,3 +173,19 @@ def summary(
             {"assignment": assignment, **{k: counts[k] for k in ("assigned", NOT_STARTED, IN_PROGRESS, DONE, LATE)}}
         )
     return rows
+
+
+def missed_session(classroom: Classroom, lesson_id: int, session_id: int) -> LiveSession | None:
+    """A finished live session of this lesson in this class (its teacher is already checked)."""
+    return (
+        LiveSession.objects.filter(pk=session_id, classroom=classroom, lesson_id=lesson_id)
+        .exclude(state=SessionState.LOBBY)
+        .first()
+    )
+
+
+def session_attendees(session: LiveSession) -> set[int]:
+    """The students who took part in a live session (removed participants count as absent)."""
+    return set(
+        Participant.objects.filter(session=session, removed=False, user__isnull=False).values_list("user_id", flat=True)
+    )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from classrooms.assignments.models import Assignment, KeyPolicy, LatePolicy
-from classrooms.models import Classroom, MemberRole, Membership
+from classrooms.models import Classroom, LiveSession, MemberRole, Membership
 from courses.access import lesson_visible_to
 from courses.pages import LessonPage
 from edu.accounts.models import User
@@ -26,6 +26,7 @@ def assignment_create(
     late_policy: str = LatePolicy.ACCEPT,
     key_policy: str = KeyPolicy.AFTER_ANSWER,
     student_ids: list[int] | None = None,
+    live_session: LiveSession | None = None,
 ) -> Assignment:
     """Set ``lesson`` for ``classroom`` (or only for ``student_ids`` of it). The teacher must teach
     the class and see the lesson; the students it is set for can then open it."""
@@ -58,6 +59,7 @@ def assignment_create(
             due_at=due_at,
             late_policy=late_policy,
             key_policy=key_policy,
+            live_session=live_session,
         )
         if chosen:
             assignment.students.set(chosen)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from classrooms.access import classroom_for_teacher
 from classrooms.assignments.forms import AssignmentForm
 from classrooms.assignments.models import Assignment
-from classrooms.assignments.selectors import class_students
+from classrooms.assignments.selectors import class_students, missed_session, session_attendees
 from classrooms.assignments.services import assignment_create, assignment_delete
 from courses.access import lesson_for_user
 from edu.accounts.access import require_teacher
@@ -35,8 +35,12 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
     classroom_id = _int(request.POST.get("classroom") or request.GET.get("classroom"))
     classroom = classroom_for_teacher(teacher, classroom_id) if classroom_id is not None else None
     students = class_students(classroom) if classroom is not None else []
+    missed = _int(request.GET.get("missed") or request.POST.get("missed"))
+    session = missed_session(classroom, lesson.pk, missed) if classroom is not None and missed else None
     data = request.POST if request.method == "POST" else None
-    initial = {"classroom": classroom} if classroom is not None else {}
+    initial: dict[str, object] = {"classroom": classroom} if classroom is not None else {}
+    if session is not None:  # a lesson taught live, set afterwards for those who were not there
+        initial["students"] = [s.pk for s in students if s.pk not in session_attendees(session)]
     form = AssignmentForm(teacher, data, students=students, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -49,6 +53,7 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
                 late_policy=form.cleaned_data["late_policy"],
                 key_policy=form.cleaned_data["key_policy"],
                 student_ids=form.cleaned_data["students"],
+                live_session=session,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -56,7 +61,7 @@ def assignment_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Assigned “%(title)s”.") % {"title": lesson.title})
             return redirect("classrooms:detail", classroom_id=form.cleaned_data["classroom"].pk)
     status = 400 if form.errors else 200
-    context = {"form": form, "lesson": lesson, "classroom": classroom}
+    context = {"form": form, "lesson": lesson, "classroom": classroom, "session": session}
     return render(request, "classrooms/assignment_form.html", context, status=status)
 
 

@@ -197,3 +197,39 @@ def test_withdrawing_asks_first_and_only_a_teacher_of_the_class_may(client, pers
     assert client.get(url).status_code == 200 and Assignment.objects.filter(pk=assignment.pk).exists()
     assert client.post(url).status_code == 302
     assert not Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_a_lesson_taught_live_is_assigned_afterwards_to_those_who_missed_it(client, personas, library):
+    from classrooms.live import services as live
+
+    use_english(client)
+    [card] = students_add(classroom=personas.classroom, entries=[StudentEntry("결석생", 9)])
+    session = live.session_run(
+        live.session_start(teacher=personas.teacher, lesson=library.lesson, classroom=personas.classroom)
+    )
+    live.participant_join(session, personas.student)
+    live.session_end(session)
+    client.force_login(personas.teacher)
+    report = client.get(reverse("live:report", args=[session.pk])).content.decode()
+    assert 'data-testid="assign-missed"' in report
+    url = reverse("assignments:new")
+    params = {"lesson": library.lesson.pk, "classroom": personas.classroom.pk, "missed": session.pk}
+    form = client.get(url, params)
+    assert form.context["form"].initial["students"] == [card.user_id]
+    opens = timezone.localtime().replace(second=0, microsecond=0)
+    response = client.post(
+        f"{url}?lesson={library.lesson.pk}",
+        {
+            "classroom": personas.classroom.pk,
+            "missed": session.pk,
+            "opens_at": opens.strftime(FORMAT),
+            "late_policy": "accept",
+            "key_policy": "after_answer",
+            "students": [card.user_id],
+        },
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get()
+    assert assignment.live_session == session
+    assert list(assignment.students.values_list("pk", flat=True)) == [card.user_id]
+    assert assignments_for_student(personas.student) == []
