@@ -6,6 +6,9 @@ assignments, LTI); those register here from their AppConfig.ready() and the less
 - ``student_gates``: each entry may say that a student should be somewhere else than the self-paced
   lesson right now (while a live lesson of it runs, the student belongs in the live view): the page
   redirects there and the self-paced answer endpoint refuses with the entry's code and message.
+- ``answer_contexts``: each entry may say in which class and assignment a student's self-paced
+  answer to a lesson happens (assignments are a higher layer than content); the learning record
+  keeps the first answer given, or none.
 """
 
 from __future__ import annotations
@@ -32,11 +35,23 @@ class Elsewhere:
     message: str
 
 
+@dataclass(frozen=True)
+class AnswerContext:
+    """The class and the assignment a self-paced answer belongs to (either may be unknown)."""
+
+    classroom_id: int | None
+    assignment_id: int | None
+
+
+NO_CONTEXT = AnswerContext(None, None)
+
 LessonAction = Callable[[HttpRequest, "LessonPage"], Section | None]
 StudentGate = Callable[[User, "LessonPage"], Elsewhere | None]
+AnswerContextResolver = Callable[[User, "LessonPage"], AnswerContext | None]
 
 lesson_actions: Registry[LessonAction] = Registry("lesson page actions")
 student_gates: Registry[StudentGate] = Registry("where a student should be instead of a lesson")
+answer_contexts: Registry[AnswerContextResolver] = Registry("the class and assignment of a self-paced answer")
 
 
 def actions_for(request: HttpRequest, lesson: LessonPage) -> list[Section]:
@@ -50,3 +65,12 @@ def elsewhere_for(user: User, lesson: LessonPage) -> Elsewhere | None:
         if found is not None:
             return found
     return None
+
+
+def answer_context_for(user: User, lesson: LessonPage) -> AnswerContext:
+    """The first resolver's answer, or no class and no assignment."""
+    for resolve in answer_contexts:
+        found = resolve(user, lesson)
+        if found is not None:
+            return found
+    return NO_CONTEXT

@@ -27,6 +27,7 @@ from classrooms.selectors import school_for_user
 from courses import activities, checking
 from courses.answers import LessonAnswer
 from courses.pages import LessonPage, LibraryIndexPage, SchoolLibraryPage, TeacherLessonsPage, TeachersIndexPage
+from courses.recording import record_lesson_answer
 from edu.accounts.models import Role, User
 from edu.errors import DomainError
 
@@ -213,7 +214,8 @@ REVEAL_AFTER_ATTEMPTS = 2
 def answer_submit(*, user: User, lesson: LessonPage, block_id: str, answer: Any) -> AnswerResult:
     """Check an answer on the server and keep it (one row per student and activity). Students may
     retry; the answer key is revealed when they are right or after REVEAL_AFTER_ATTEMPTS tries,
-    and from then on later answers are kept but no longer change the score."""
+    and from then on later answers are kept but no longer change the score. The learning record
+    follows the row in the same transaction."""
     block = lesson.activity(block_id) if isinstance(block_id, str) else None
     if block is None or not activities.is_activity(block.block_type):
         raise DomainError("unknown_activity", _("This question is not part of the lesson."))
@@ -238,4 +240,5 @@ def answer_submit(*, user: User, lesson: LessonPage, block_id: str, answer: Any)
                 stored.correct, stored.score, stored.max_score = verdict.correct, verdict.score, verdict.max_score
                 stored.revealed = verdict.correct is not False or stored.attempts >= REVEAL_AFTER_ATTEMPTS
             stored.save()
+        record_lesson_answer(stored=stored, user=user, lesson=lesson)
     return AnswerResult(stored, verdict)

@@ -42,6 +42,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=300)
 
 INSTALLED_APPS = [
     "edu.accounts",
+    "edu.records",
     "classrooms",
     "courses",
     # Wagtail

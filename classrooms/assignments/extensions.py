@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from classrooms.assignments.selectors import class_progress, summary
+from classrooms.assignments.selectors import class_progress, open_assignment_of, summary
 from classrooms.extensions import classroom_sections
 from classrooms.models import Classroom, MemberRole
-from courses.extensions import lesson_actions
+from courses.extensions import AnswerContext, answer_contexts, lesson_actions
 from courses.pages import LessonPage
 from edu.accounts.models import User
 from edu.registry import Section
@@ -32,6 +32,15 @@ def assignments_section(classroom: Classroom) -> Section:
     )
 
 
+def answer_context(user: User, lesson: LessonPage) -> AnswerContext | None:
+    """A self-paced answer to an assigned lesson belongs to that assignment and its class."""
+    if user.is_teacher:
+        return None
+    assignment = open_assignment_of(user, lesson.pk)
+    return AnswerContext(assignment.classroom_id, assignment.pk) if assignment is not None else None
+
+
 def register() -> None:
     lesson_actions.register(assign_lesson)
     classroom_sections.register(assignments_section)
+    answer_contexts.register(answer_context)

@@ -189,3 +189,19 @@ def session_attendees(session: LiveSession) -> set[int]:
     return set(
         Participant.objects.filter(session=session, removed=False, user__isnull=False).values_list("user_id", flat=True)
     )
+
+
+def open_assignment_of(user: User, lesson_id: int) -> Assignment | None:
+    """The assignment a student's self-paced answer to this lesson belongs to: the latest opened
+    one set for them (their whole class, or them by name), if any. One query."""
+    return (
+        Assignment.objects.filter(
+            lesson_id=lesson_id,
+            classroom__memberships__user=user,
+            classroom__memberships__role=MemberRole.STUDENT,
+            opens_at__lte=timezone.now(),
+        )
+        .filter(Q(students__isnull=True) | Q(students=user))
+        .order_by("-opens_at", "-pk")
+        .first()
+    )

@@ -2,7 +2,9 @@
 
 A client sends each answer with an id it made (``client_id``) and re-sends it until acknowledged;
 a re-sent id returns the stored answer and stores nothing. The hub batches the answers that
-arrive within a few milliseconds, so a class answering at once commits in one transaction."""
+arrive within a few milliseconds, so a class answering at once commits in one transaction. Each
+stored answer of a signed-in student is written to the learning record in that same transaction
+(``classrooms/live/records.py``)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from classrooms.live.models import LiveResponse, LiveSession, Participant, SessionState
+from classrooms.live.records import SessionFacts, record_stored
 from courses import activities
 from courses.outline import lesson_outline
 from edu.errors import DomainError
@@ -46,7 +50,7 @@ def answers_submit(session_id: int, items: list[AnswerIn]) -> list[Submitted | D
     session's state is read afresh here, never taken from a socket's copy."""
     row = (
         LiveSession.objects.filter(pk=session_id)
-        .values("state", "open_block_id", "deadline", "question_opened_at", "revealed", "lesson_id")
+        .values("state", "open_block_id", "deadline", "question_opened_at", "revealed", "lesson_id", "classroom_id")
         .first()
     )
     if row is None:
@@ -57,20 +61,22 @@ def answers_submit(session_id: int, items: list[AnswerIn]) -> list[Submitted | D
         for r in LiveResponse.objects.filter(session_id=session_id, client_id__in=[i.client_id for i in items])
     }
     seats = {i.participant_id for i in items}
-    removed = set(
-        Participant.objects.filter(session_id=session_id, pk__in=seats, removed=True).values_list("pk", flat=True)
+    seated = list(
+        Participant.objects.filter(session_id=session_id, pk__in=seats).values_list("pk", "user_id", "removed")
     )
+    removed = {pk for pk, _user, gone in seated if gone}
     taken = set(
         LiveResponse.objects.filter(session_id=session_id, block_id=row["open_block_id"], participant_id__in=seats)
         .values_list("participant_id", flat=True)
         .distinct()
     )
-    activity = lesson_outline(row["lesson_id"]).activities.get(row["open_block_id"]) if row["open_block_id"] else None
+    outline = lesson_outline(row["lesson_id"])
+    activity = outline.activities.get(row["open_block_id"]) if row["open_block_id"] else None
     opened = row["question_opened_at"]
     elapsed = max(int((now - opened).total_seconds() * 1000), 0) if opened else None
 
     results: list[Submitted | DomainError | None] = [None] * len(items)
-    fresh: dict[uuid.UUID, tuple[int, LiveResponse]] = {}
+    fresh: dict[uuid.UUID, tuple[int, LiveResponse, Decimal]] = {}
     same_as: dict[int, int] = {}
     for n, item in enumerate(items):
         found = existing.get(item.client_id)
@@ -82,7 +88,7 @@ def answers_submit(session_id: int, items: list[AnswerIn]) -> list[Submitted | D
             )
             continue
         if item.client_id in fresh:  # sent twice in one batch (two sockets of one tablet)
-            first_n, first = fresh[item.client_id]
+            first_n, first, _max = fresh[item.client_id]
             if first.participant_id == item.participant_id:
                 same_as[n] = first_n  # resolved below to the first one's outcome
             else:
@@ -109,9 +115,10 @@ def answers_submit(session_id: int, items: list[AnswerIn]) -> list[Submitted | D
             score=verdict.score,
             elapsed_ms=elapsed,
         )
-        fresh[item.client_id] = (n, stored)
+        fresh[item.client_id] = (n, stored, verdict.max_score)
         taken.add(item.participant_id)
-    _store(session_id, fresh, results)
+    facts = SessionFacts(session_id, row["classroom_id"], row["lesson_id"], outline, {p: u for p, u, _r in seated})
+    _store(facts, fresh, results)
     for n, first_n in same_as.items():
         outcome = results[first_n]
         results[n] = Submitted(outcome.answer, created=False) if isinstance(outcome, Submitted) else outcome
@@ -142,28 +149,33 @@ def _admit(
 
 
 def _store(
-    session_id: int, fresh: dict[uuid.UUID, tuple[int, LiveResponse]], results: list[Submitted | DomainError | None]
+    facts: SessionFacts,
+    fresh: dict[uuid.UUID, tuple[int, LiveResponse, Decimal]],
+    results: list[Submitted | DomainError | None],
 ) -> None:
-    """Insert the batch in one statement; if another process raced one of them in, insert one by one
-    so that only the raced answers are refused (or recognised as re-sends)."""
+    """Insert the batch and its learning records in one statement each; if another process raced
+    one of the answers in, insert one by one so that only the raced answers are refused (or
+    recognised as re-sends)."""
     if not fresh:
         return
     try:
         with transaction.atomic():
-            LiveResponse.objects.bulk_create([stored for _n, stored in fresh.values()])
-        for n, stored in fresh.values():
+            LiveResponse.objects.bulk_create([stored for _n, stored, _max in fresh.values()])
+            record_stored(facts, [(stored, max_score) for _n, stored, max_score in fresh.values()])
+        for n, stored, _max in fresh.values():
             results[n] = Submitted(stored, created=True)
         return
     except IntegrityError:
         pass
-    for n, stored in fresh.values():
+    for n, stored, max_score in fresh.values():
         try:
             with transaction.atomic():
                 stored.pk = None
                 stored.save(force_insert=True)
+                record_stored(facts, [(stored, max_score)])
             results[n] = Submitted(stored, created=True)
         except IntegrityError:
-            again = LiveResponse.objects.filter(session_id=session_id, client_id=stored.client_id).first()
+            again = LiveResponse.objects.filter(session_id=facts.session_id, client_id=stored.client_id).first()
             if again is not None and again.participant_id == stored.participant_id:
                 results[n] = Submitted(again, created=False)
             else:

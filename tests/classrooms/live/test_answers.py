@@ -1,6 +1,7 @@
 """Answers in batches (what the hub stores at once), the session read afresh for every answer,
 removal enforced without its event, unstorable text refused, and errors in the user's language."""
 
+import re
 import uuid
 
 import pytest
@@ -13,6 +14,7 @@ from classrooms.models import Membership
 from classrooms.services import StudentEntry, students_add
 from courses.outline import lesson_outline
 from edu.errors import DomainError
+from edu.records.models import LearningRecord
 from tests.helpers import connect, cookie_for, next_frame, numeric_block, submit_answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,14 +70,31 @@ def test_a_batch_costs_the_same_queries_for_3_or_30_students(personas, session, 
     counts = []
     for group in (everyone[:3], everyone[3:]):
         items = [answers.AnswerIn(p.pk, uuid.uuid4(), block, "0.75") for p in group]
-        # the session, re-sends, removed, already answered, the outline's revision, one insert
-        with django_assert_num_queries(8, exact=False) as counted:
+        # the session, re-sends, seats, already answered, the outline's revision, a savepoint around
+        # one insert of answers and one of learning records, the students' opaque ids (one read; an
+        # insert and a read back the first time they answer anything)
+        with django_assert_num_queries(12, exact=False) as counted:
             results = answers.answers_submit(session.pk, items)
         assert all(not isinstance(r, DomainError) and r.created for r in results)
-        assert len([q for q in counted.captured_queries if q["sql"].startswith("INSERT")]) == 1
+        assert inserts(counted) == {'"classrooms_liveresponse"', '"records_learningrecord"', '"records_learner"'}
         counts.append(len(counted.captured_queries))
     assert counts[0] == counts[1]
     assert LiveResponse.objects.filter(session=session).count() == 33
+    assert LearningRecord.objects.filter(live_session=session).count() == 33
+
+    services.question_open(session, block_of(lesson, "true_false"))  # the same students, known ids now
+    items = [answers.AnswerIn(p.pk, uuid.uuid4(), block_of(lesson, "true_false"), True) for p in everyone]
+    with django_assert_num_queries(counts[0] - 2) as counted:
+        answers.answers_submit(session.pk, items)
+    assert inserts(counted) == {'"classrooms_liveresponse"', '"records_learningrecord"'}
+
+
+def inserts(counted) -> set[str]:
+    """The tables a captured block inserted into, each once."""
+    inserted = (re.match(r"INSERT (?:OR IGNORE )?INTO (\S+)", q["sql"]) for q in counted.captured_queries)
+    tables = [found[1] for found in inserted if found]
+    assert len(tables) == len(set(tables))
+    return set(tables)
 
 
 async def test_answers_after_a_reveal_are_taken_for_the_next_question(personas, session, lesson):
