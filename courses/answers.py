@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,10 @@ class LessonAnswer(models.Model):
     revealed = models.BooleanField(default=False, help_text="The answer key was shown; the score no longer changes.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not a field: the teacher's review of this answer (a reviewed learning record, or None), set
+    # by courses.selectors.answers_for for the lesson page.
+    review: Any = None
 
     class Meta:
         verbose_name = _("lesson answer")

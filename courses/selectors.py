@@ -14,6 +14,7 @@ from courses.curriculum import AchievementStandard
 from courses.pages import CoursePage, LessonPage, LibraryIndexPage
 from edu.accounts.access import AnyUser
 from edu.accounts.models import User
+from edu.records.models import LearningRecord, RecordStatus
 
 LEVELS = [("elementary", range(1, 7)), ("middle", range(7, 10)), ("high", range(10, 13))]
 
@@ -93,9 +94,20 @@ def lessons_for_standard(standard: AchievementStandard) -> QuerySet[LessonPage]:
 
 
 def answers_for(user: AnyUser, lesson: LessonPage) -> dict[str, Any]:
+    """The student's answers by activity, each with the teacher's ``review`` (the learning record
+    of a reviewed open response: score and feedback) or None. Two queries."""
     if not isinstance(user, User):
         return {}
-    return {answer.block_id: answer for answer in LessonAnswer.objects.filter(user=user, lesson=lesson)}
+    answers = {answer.block_id: answer for answer in LessonAnswer.objects.filter(user=user, lesson=lesson)}
+    reviews = {
+        record.key: record
+        for record in LearningRecord.objects.filter(
+            key__in=[f"self:{a.pk}" for a in answers.values()], status=RecordStatus.REVIEWED
+        )
+    }
+    for answer in answers.values():
+        answer.review = reviews.get(f"self:{answer.pk}")
+    return answers
 
 
 def my_lessons(user: User) -> QuerySet[LessonPage]:

@@ -12,9 +12,9 @@ from classrooms.assignments.models import Assignment
 from classrooms.assignments.selectors import Cell, class_progress
 from classrooms.models import Classroom
 from courses import activities
-from courses.answers import LessonAnswer
 from courses.outline import raw_activities
 from edu.accounts.models import User
+from edu.records.models import LearningRecord, Source
 
 SORTS = ("number", "name")
 
@@ -88,6 +88,8 @@ class AnswerLine:
     correct: bool | None
     score: Decimal | None
     max_points: Decimal
+    status: str  # the record's: answered, needs_review, reviewed ("" when not answered)
+    feedback: str
 
 
 @dataclass(frozen=True)
@@ -98,27 +100,32 @@ class StudentAssignment:
 
 
 def student_answers(classroom: Classroom, student: User) -> list[StudentAssignment]:
-    """Every assignment of the class with this student's answer to each activity and its verdict."""
+    """Every assignment of the class with this student's answer to each activity, its verdict and
+    the teacher's feedback, from the learning record."""
     assignments, _students, cells = class_progress(classroom)
     given = {
-        (a.lesson_id, a.block_id): a
-        for a in LessonAnswer.objects.filter(user=student, lesson_id__in={x.lesson_id for x in assignments})
+        (r.lesson_id, r.block_id): r
+        for r in LearningRecord.objects.filter(
+            source=Source.SELF_PACED, student=student, lesson_id__in={x.lesson_id for x in assignments}
+        )
     }
     found = []
     for assignment in assignments:
         lines = []
         for number, activity in enumerate(raw_activities(assignment.lesson), start=1):
-            answer = given.get((assignment.lesson_id, activity.block_id))
+            record = given.get((assignment.lesson_id, activity.block_id))
             kind = activities.kind_of(activity.kind)
             lines.append(
                 AnswerLine(
                     number=number,
                     kind_label=kind.label if kind is not None else activity.kind,
                     prompt=activity.prompt,
-                    answer=activities.answer_text(activity.kind, activity.value, answer.answer) if answer else "",
-                    correct=answer.correct if answer else None,
-                    score=answer.score if answer else None,
+                    answer=activities.answer_text(activity.kind, activity.value, record.answer) if record else "",
+                    correct=record.correct if record else None,
+                    score=record.score if record else None,
                     max_points=activity.points if kind is not None and kind.scored else Decimal(0),
+                    status=record.status if record else "",
+                    feedback=record.feedback if record else "",
                 )
             )
         found.append(StudentAssignment(assignment, cells[(assignment.pk, student.pk)], lines))

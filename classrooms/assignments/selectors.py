@@ -1,6 +1,6 @@
 """Reads of assignments: a student's list on their home page, a class's list for its teachers, and
 each student's status in an assignment. A fixed number of queries whatever the number of students
-or assignments: answers are counted per (student, lesson) in one grouped query."""
+or assignments: answers are counted per (student, lesson) in one grouped query of the learning record."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from django.utils import timezone
 from classrooms.assignments.models import Assignment
 from classrooms.models import Classroom, LiveSession, MemberRole, Membership, Participant, SessionState
 from courses.activities import KINDS
-from courses.answers import LessonAnswer
 from courses.outline import raw_activities
 from courses.pages import LessonPage
 from edu.accounts.models import User
+from edu.records.models import LearningRecord, Source
 
 NOT_STARTED, IN_PROGRESS, DONE, LATE = "not_started", "in_progress", "done", "late"
 
@@ -67,15 +67,16 @@ Answered = tuple[int, "datetime | None", Decimal]
 
 
 def _answers(user_ids: set[int], lesson_ids: set[int]) -> dict[tuple[int, int], Answered]:
-    """(student, lesson) -> (activities answered, last answer time, score): one grouped query."""
+    """(student, lesson) -> (activities answered, last answer time, score), from the learning record
+    of self-paced answers (a reviewed open response counts with the teacher's score): one query."""
     if not user_ids or not lesson_ids:
         return {}
     rows = (
-        LessonAnswer.objects.filter(user_id__in=user_ids, lesson_id__in=lesson_ids)
-        .values("user_id", "lesson_id")
-        .annotate(n=Count("id"), last=Max("updated_at"), score=Sum("score"))
+        LearningRecord.objects.filter(source=Source.SELF_PACED, student_id__in=user_ids, lesson_id__in=lesson_ids)
+        .values("student_id", "lesson_id")
+        .annotate(n=Count("id"), last=Max("answered_at"), score=Sum("score"))
     )
-    return {(r["user_id"], r["lesson_id"]): (r["n"], r["last"], r["score"] or Decimal(0)) for r in rows}
+    return {(r["student_id"], r["lesson_id"]): (r["n"], r["last"], r["score"] or Decimal(0)) for r in rows}
 
 
 NOTHING: Answered = (0, None, Decimal(0))

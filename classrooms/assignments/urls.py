@@ -1,12 +1,13 @@
 from django.urls import path
 
-from classrooms.assignments import gradebook_views, views
+from classrooms.assignments import gradebook_views, review, views
 
 app_name = "assignments"
 
 urlpatterns = [
     path("new/", views.assignment_new, name="new"),
     path("<int:assignment_id>/remove/", views.assignment_remove, name="remove"),
+    path("<int:assignment_id>/review/", review.review_page, name="review"),
     path("classes/<int:classroom_id>/gradebook/", gradebook_views.gradebook_page, name="gradebook"),
     path("classes/<int:classroom_id>/gradebook.csv", gradebook_views.gradebook_csv, name="gradebook_csv"),
     path(

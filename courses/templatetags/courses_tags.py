@@ -21,3 +21,15 @@ def contains(values: Any, item: Any) -> bool:
         return item in values
     except TypeError:
         return False
+
+
+@register.filter
+def points(value: Any) -> str:
+    """A score as people write it: 2.5, 3, 10 (no trailing zeros, no exponent)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return ""
+    return f"{number.normalize():f}" if number.is_finite() else ""
