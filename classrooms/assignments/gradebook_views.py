@@ -18,6 +18,8 @@ from django.views.decorators.cache import never_cache
 from classrooms.access import classroom_for_teacher
 from classrooms.assignments.gradebook import Gradebook, Row, gradebook, student_answers
 from classrooms.assignments.selectors import DONE, IN_PROGRESS, LATE, NOT_STARTED, class_students
+from classrooms.assignments.standards import class_standards, student_progress
+from edu.accounts.access import signed_in_user
 from edu.spreadsheets import csv_response
 
 
@@ -111,3 +113,34 @@ def student_page(request: HttpRequest, classroom_id: int, student_id: int) -> Ht
         "statuses": status_labels(),
     }
     return render(request, "classrooms/gradebook_student.html", context)
+
+
+@never_cache
+@login_required
+def standards_page(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    """Students × achievement standards: the share of correct answers and how many it rests on."""
+    classroom = classroom_for_teacher(request.user, classroom_id)
+    return render(request, "classrooms/standards.html", {"classroom": classroom, "view": class_standards(classroom)})
+
+
+@never_cache
+@login_required
+def standards_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = classroom_for_teacher(request.user, classroom_id)
+    view = class_standards(classroom)
+    rows: list[list[str]] = [[_("No."), _("Name")] + [f"{row.code} (%)" for row in view.standards]]
+    for student, shares in view.rows:
+        rows.append(
+            [str(student.student_number or ""), student.display_name]
+            + ["" if c.percent is None else f"{c.percent} ({c.correct}/{c.answers})" for c in shares]
+        )
+    name = slugify(str(classroom), allow_unicode=True)[:60].strip("-") or f"class-{classroom.pk}"
+    return csv_response(f"{name}-standards-{timezone.localdate().isoformat()}.csv", rows)
+
+
+@never_cache
+@login_required
+def my_progress(request: HttpRequest) -> HttpResponse:
+    """A student's own progress per subject and per achievement standard."""
+    student = signed_in_user(request)
+    return render(request, "classrooms/my_progress.html", {"progress": student_progress(student)})
