@@ -18,7 +18,7 @@ from classrooms.grades import GRADE_CHOICES
 from courses import selectors
 from courses.access import lesson_for_copy, lesson_for_user
 from courses.curriculum import AchievementStandard
-from courses.extensions import elsewhere_for
+from courses.extensions import answer_policy_for, elsewhere_for
 from courses.pages import LessonPage
 from courses.services import answer_submit, lesson_copy, lesson_share, teacher_folder_ensure
 from edu.accounts.access import require_teacher
@@ -119,6 +119,9 @@ def answer(request: HttpRequest, lesson_id: int) -> JsonResponse:
     elsewhere = elsewhere_for(request.user, lesson)
     if elsewhere is not None:
         return _json_error(409, elsewhere.code, elsewhere.message)
+    policy = answer_policy_for(request.user, lesson)
+    if policy.refused is not None:
+        return _json_error(409, policy.refused.code, policy.refused.message)
     if len(request.body) > MAX_ANSWER_BODY:
         return _json_error(413, "too_large", _("The answer is too long."))
     try:
@@ -137,7 +140,9 @@ def answer(request: HttpRequest, lesson_id: int) -> JsonResponse:
     # The answer key and explanation are shown once the answer is settled: right, or after
     # REVEAL_AFTER_ATTEMPTS tries (from then on the score no longer changes).
     reveal = (
-        {**verdict.reveal, "explanation": str(explanation) if explanation else ""} if result.answer.revealed else {}
+        {**verdict.reveal, "explanation": str(explanation) if explanation else ""}
+        if result.answer.revealed and not policy.hide_keys
+        else {}
     )
     settled = result.answer
     return JsonResponse(

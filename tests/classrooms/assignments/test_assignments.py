@@ -233,3 +233,41 @@ def test_a_lesson_taught_live_is_assigned_afterwards_to_those_who_missed_it(clie
     assert assignment.live_session == session
     assert list(assignment.students.values_list("pk", flat=True)) == [card.user_id]
     assert assignments_for_student(personas.student) == []
+
+
+def test_an_assignment_refusing_late_work_stops_answers_after_its_due_time(client, personas, library):
+    use_english(client)
+    now = timezone.now()
+    assignment = assignment_create(
+        teacher=personas.teacher,
+        classroom=personas.classroom,
+        lesson=library.lesson,
+        opens_at=now - timedelta(days=2),
+        due_at=now + timedelta(hours=1),
+        late_policy="refuse",
+    )
+    client.force_login(personas.student)
+    assert answer(client, library.lesson, library.activity_id("numeric"), "0.5").status_code == 200
+    Assignment.objects.filter(pk=assignment.pk).update(due_at=now - timedelta(minutes=1))
+    refused = answer(client, library.lesson, library.activity_id("numeric"), "0.75")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "past_due"
+    assert "no longer taken" in refused.json()["error"]["message"]
+
+
+def test_keys_held_back_until_the_due_time_when_the_assignment_says_so(client, personas, library):
+    now = timezone.now()
+    assignment = assignment_create(
+        teacher=personas.teacher,
+        classroom=personas.classroom,
+        lesson=library.lesson,
+        opens_at=now - timedelta(days=1),
+        due_at=now + timedelta(days=1),
+        key_policy="after_due",
+    )
+    client.force_login(personas.student)
+    block = library.activity_id("numeric")
+    before = answer(client, library.lesson, block, "0.75").json()
+    assert before["correct"] is True and before["reveal"] == {}
+    Assignment.objects.filter(pk=assignment.pk).update(due_at=now - timedelta(minutes=1))
+    after = answer(client, library.lesson, block, "0.75").json()
+    assert after["reveal"]["correct"] == "0.75"  # late work is accepted by default, keys now show
