@@ -24,6 +24,9 @@ CHROMIUM_ARGS = [
 ]
 
 
+SERVER_ENV: dict[str, str] = {}  # the live server's environment, for tests that move its clock-bound data
+
+
 @pytest.fixture(scope="session")
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One uvicorn (HTTP and WebSockets, as `make run` serves) on a fresh, migrated database with
@@ -40,6 +43,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         manage(env, "migrate", "--noinput")
         manage(env, "demo_data")
+        SERVER_ENV.update(env)
         server = start_uvicorn(env, port, log_path)
         try:
             wait_healthy(base, server, log_path)
