@@ -29,7 +29,7 @@ def student_signs_in(page: Page, live_url: str, username: str) -> None:
 
 def open_assignment(page: Page) -> None:
     page.get_by_test_id("my-assignments").get_by_role("link", name=LESSON).click()
-    expect(page.get_by_role("heading", name=re.compile(LESSON))).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(LESSON)
 
 
 def submit(form, button: str = "정답 확인") -> None:  # type: ignore[no-untyped-def]
@@ -83,11 +83,11 @@ def test_assignment_gradebook_review_and_progress(live_url, new_page):
     answer_the_rest(finisher)
     halfway = new_page(width=390, height=844)
     student_signs_in(halfway, live_url, "demo-s1-02")
-    expect(halfway.get_by_test_id("my-assignments").locator("[data-status='not_started']")).to_contain_text(LESSON)
+    expect(halfway.get_by_test_id("my-assignments").locator("li", has_text=LESSON)).to_have_attribute("data-status", "not_started")
     open_assignment(halfway)
     answer_first_three(halfway)
     halfway.goto(live_url + "/")
-    expect(halfway.get_by_test_id("my-assignments").locator("[data-status='in_progress']")).to_contain_text(LESSON)
+    expect(halfway.get_by_test_id("my-assignments").locator("li", has_text=LESSON)).to_have_attribute("data-status", "in_progress")
     shot(halfway, "student-home-in-progress-390")
 
     # The due time passes (the server's own data: a day cannot be waited for), then student 3 answers.
@@ -97,7 +97,8 @@ def test_assignment_gradebook_review_and_progress(live_url, new_page):
         "-c",
         "from datetime import timedelta; from django.utils import timezone; "
         "from classrooms.models import Assignment; "
-        f"Assignment.objects.filter(title='{LESSON}').update(due_at=timezone.now() - timedelta(minutes=1))",
+        f"Assignment.objects.filter(title='{LESSON}')"
+        ".update(opens_at=timezone.now() - timedelta(hours=2), due_at=timezone.now() - timedelta(seconds=1))",
     )
     late = new_page(width=820, height=1180)
     student_signs_in(late, live_url, "demo-s1-03")
@@ -105,7 +106,7 @@ def test_assignment_gradebook_review_and_progress(live_url, new_page):
     answer_first_three(late)
     answer_the_rest(late)
     late.goto(live_url + "/")
-    expect(late.get_by_test_id("my-assignments").locator("[data-status='late']")).to_contain_text(LESSON)
+    expect(late.get_by_test_id("my-assignments").locator("li", has_text=LESSON)).to_have_attribute("data-status", "late")
 
     # The teacher reviews the finisher's open response.
     teacher.goto(live_url + "/")
@@ -130,7 +131,10 @@ def test_assignment_gradebook_review_and_progress(live_url, new_page):
         book.locator("tbody tr").nth(n).locator("td[data-status]").nth(column).get_attribute("data-status")
         for n in range(3)  # demo students 1, 2 and 3, in number order
     ]
-    assert statuses == ["done", "in_progress", "late"]
+    # Finished in time; stopped half-way and now overdue; finished after the due time.
+    assert statuses == ["done", "late", "late"]
+    halfway_cell = book.locator("tbody tr").nth(1).locator("td[data-status]").nth(column)
+    expect(halfway_cell).to_contain_text("/")  # a partial score out of the lesson's points
     shot(teacher, "gradebook")
     teacher.set_viewport_size({"width": 390, "height": 844})
     shot(teacher, "gradebook-390")
