@@ -6,43 +6,22 @@ their ratio. Run with `make bench`. Not a test: nothing here asserts a time.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edu.settings")
-os.environ.setdefault("BAEUM_VAR_DIR", tempfile.mkdtemp(prefix="baeum-bench-"))
-os.environ.setdefault("STATIC_ROOT", str(ROOT / "var" / "static"))
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import django  # noqa: E402
+from tests.bench._pages import measure, setup
 
-django.setup()
+setup()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 STUDENTS, ASSIGNMENTS = 35, 30
-
-
-def measure(client, url: str) -> tuple[int, float]:  # type: ignore[no-untyped-def]
-    client.get(url)  # warm caches
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    count = len(queries.captured_queries)
-    timings = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    return count, statistics.median(timings)
 
 
 def main() -> None:
@@ -77,8 +56,8 @@ def main() -> None:
                 answer_submit(user=student, lesson=lesson, block_id=numeric, answer="0.75" if i % 3 else "1")
         client = Client()
         client.force_login(teacher)
-        book_q, book_ms = measure(client, reverse("assignments:gradebook", args=[classroom.pk]))
-        trivial_q, trivial_ms = measure(client, library.unit.url)
+        book_q, book_ms = measure(client, reverse("assignments:gradebook", args=[classroom.pk]), ROUNDS)
+        trivial_q, trivial_ms = measure(client, library.unit.url, ROUNDS)
         print(f"gradebook ({STUDENTS} students x {ASSIGNMENTS} assignments): {book_q} queries, median {book_ms:.2f} ms")
         print(f"trivial page (unit, baseline): {trivial_q} queries, median {trivial_ms:.2f} ms over {ROUNDS}")
         print(f"ratio gradebook/baseline: {book_ms / trivial_ms:.2f}x time, {book_q - trivial_q:+d} queries")

@@ -7,41 +7,20 @@ Not a test: nothing here asserts a time.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edu.settings")
-os.environ.setdefault("BAEUM_VAR_DIR", tempfile.mkdtemp(prefix="baeum-bench-"))
-os.environ.setdefault("STATIC_ROOT", str(ROOT / "var" / "static"))
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import django  # noqa: E402
+from tests.bench._pages import measure, setup
 
-django.setup()
+setup()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
-
-
-def measure(client, url: str) -> tuple[int, float]:  # type: ignore[no-untyped-def]
-    client.get(url)  # warm caches
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    query_count = len(queries.captured_queries)  # read now: the log is reset by the next request
-    timings = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    return query_count, statistics.median(timings)
 
 
 def main() -> None:
@@ -65,8 +44,8 @@ def main() -> None:
         client = Client()
         client.force_login(User.objects.get(pk=card.user_id))
 
-        lesson_q, lesson_ms = measure(client, lesson.url)
-        trivial_q, trivial_ms = measure(client, unit.url)
+        lesson_q, lesson_ms = measure(client, lesson.url, ROUNDS)
+        trivial_q, trivial_ms = measure(client, unit.url, ROUNDS)
         print(f"lesson page ({len(lesson.body)} blocks): {lesson_q} queries, median {lesson_ms:.2f} ms over {ROUNDS}")
         print(f"trivial page (unit, baseline):  {trivial_q} queries, median {trivial_ms:.2f} ms over {ROUNDS}")
         print(f"ratio lesson/baseline: {lesson_ms / trivial_ms:.2f}x time, {lesson_q - trivial_q:+d} queries")
