@@ -106,6 +106,7 @@ class Membership(models.Model):
 # classrooms' core imports them.
 from classrooms.assignments.models import Assignment, KeyPolicy, LatePolicy  # noqa: E402
 from classrooms.live.models import LiveResponse, LiveSession, Participant, SessionState  # noqa: E402
+from classrooms.privacy.models import PrivacyEvent  # noqa: E402, F401
 
 __all__ = [
     "Assignment",

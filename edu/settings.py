@@ -166,7 +166,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_IMPORTS = ["edu.health"]  # modules with tasks outside an app's tasks.py
+CELERY_IMPORTS = ["edu.health", "classrooms.privacy.tasks"]  # modules with tasks outside an app's tasks.py
 
 # --- Accounts ---
 AUTH_USER_MODEL = "accounts.User"

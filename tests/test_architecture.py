@@ -24,16 +24,27 @@ def test_every_core_module_of_classrooms_is_under_the_contract():
         if path.is_dir() and (path / "__init__.py").exists()
     }
     # Entry points (management commands) may use every layer, like the project URLconf.
-    core -= {"classrooms.live", "classrooms.assignments", "classrooms.migrations", "classrooms.management"}
+    core -= {
+        "classrooms.live",
+        "classrooms.assignments",
+        "classrooms.privacy",
+        "classrooms.migrations",
+        "classrooms.management",
+    }
     assert core == set(contract("classrooms-core")["source_modules"])
 
 
 def test_the_layers_forbid_what_the_architecture_says():
-    assert set(contract("content")["forbidden_modules"]) == {"classrooms.live", "classrooms.assignments"}
+    assert set(contract("content")["forbidden_modules"]) == {
+        "classrooms.live",
+        "classrooms.assignments",
+        "classrooms.privacy",
+    }
     assert set(contract("classrooms-core")["forbidden_modules"]) == {
         "courses",
         "classrooms.live",
         "classrooms.assignments",
+        "classrooms.privacy",
     }
     assert set(contract("accounts")["forbidden_modules"]) == {"classrooms", "courses"}
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.steps import SERVER_ENV
 from tests.helpers import stop_process
 from tests.servers import free_port, manage, postgres_database, server_env, start_uvicorn, wait_healthy
 
@@ -22,9 +23,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-SERVER_ENV: dict[str, str] = {}  # the live server's environment, for tests that move its clock-bound data
 
 
 @pytest.fixture(scope="session")

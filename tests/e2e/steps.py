@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from classrooms.management.commands.demo_data import DEMO_PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
+SERVER_ENV: dict[str, str] = {}  # the live server's environment (set by the live_url fixture), to move dated data
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -11,8 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from classrooms.management.commands.demo_data import demo_code
-from tests.e2e.conftest import SERVER_ENV
-from tests.e2e.steps import shot, teacher_signs_in
+from tests.e2e.steps import SERVER_ENV, shot, teacher_signs_in
 from tests.servers import manage
 
 pytestmark = pytest.mark.e2e
@@ -83,11 +82,15 @@ def test_assignment_gradebook_review_and_progress(live_url, new_page):
     answer_the_rest(finisher)
     halfway = new_page(width=390, height=844)
     student_signs_in(halfway, live_url, "demo-s1-02")
-    expect(halfway.get_by_test_id("my-assignments").locator("li", has_text=LESSON)).to_have_attribute("data-status", "not_started")
+    expect(halfway.get_by_test_id("my-assignments").locator("li", has_text=LESSON)).to_have_attribute(
+        "data-status", "not_started"
+    )
     open_assignment(halfway)
     answer_first_three(halfway)
     halfway.goto(live_url + "/")
-    expect(halfway.get_by_test_id("my-assignments").locator("li", has_text=LESSON)).to_have_attribute("data-status", "in_progress")
+    expect(halfway.get_by_test_id("my-assignments").locator("li", has_text=LESSON)).to_have_attribute(
+        "data-status", "in_progress"
+    )
     shot(halfway, "student-home-in-progress-390")
 
     # The due time passes (the server's own data: a day cannot be waited for), then student 3 answers.
@@ -106,7 +109,9 @@ def test_assignment_gradebook_review_and_progress(live_url, new_page):
     answer_first_three(late)
     answer_the_rest(late)
     late.goto(live_url + "/")
-    expect(late.get_by_test_id("my-assignments").locator("li", has_text=LESSON)).to_have_attribute("data-status", "late")
+    expect(late.get_by_test_id("my-assignments").locator("li", has_text=LESSON)).to_have_attribute(
+        "data-status", "late"
+    )
 
     # The teacher reviews the finisher's open response.
     teacher.goto(live_url + "/")
