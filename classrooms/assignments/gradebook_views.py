@@ -19,6 +19,8 @@ from classrooms.access import classroom_for_teacher
 from classrooms.assignments.gradebook import Gradebook, Row, gradebook, student_answers
 from classrooms.assignments.selectors import DONE, IN_PROGRESS, LATE, NOT_STARTED, class_students
 from classrooms.assignments.standards import class_standards, student_progress
+from classrooms.privacy.models import PrivacyAction
+from classrooms.privacy.services import audit
 from edu.accounts.access import signed_in_user
 from edu.spreadsheets import csv_response
 
@@ -62,6 +64,7 @@ def shown_rows(book: Gradebook) -> list[tuple[Row, list[Shown]]]:
 @login_required
 def gradebook_page(request: HttpRequest, classroom_id: int) -> HttpResponse:
     classroom = classroom_for_teacher(request.user, classroom_id)
+    audit(signed_in_user(request), PrivacyAction.GRADEBOOK_VIEWED, classroom_id=classroom.pk)
     book = gradebook(classroom, sort=request.GET.get("sort", "number")[:20])
     context = {"book": book, "classroom": classroom, "rows": shown_rows(book)}
     return render(request, "classrooms/gradebook.html", context)
@@ -93,6 +96,7 @@ def csv_rows(book: Gradebook) -> Iterable[list[str]]:
 @login_required
 def gradebook_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
     classroom = classroom_for_teacher(request.user, classroom_id)
+    audit(signed_in_user(request), PrivacyAction.GRADEBOOK_VIEWED, classroom_id=classroom.pk)
     day = timezone.localdate().isoformat()
     name = slugify(str(classroom), allow_unicode=True)[:60].strip("-") or f"class-{classroom.pk}"
     return csv_response(f"{name}-gradebook-{day}.csv", csv_rows(gradebook(classroom)))
@@ -106,6 +110,9 @@ def student_page(request: HttpRequest, classroom_id: int, student_id: int) -> Ht
     student = next((s for s in class_students(classroom) if s.pk == student_id), None)
     if student is None:
         raise Http404
+    audit(
+        signed_in_user(request), PrivacyAction.GRADEBOOK_VIEWED, subject_user_id=student.pk, classroom_id=classroom.pk
+    )
     context = {
         "classroom": classroom,
         "student": student,

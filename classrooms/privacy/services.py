@@ -32,10 +32,9 @@ ERASED_NICKNAME = "삭제된 학생"
 def audit(
     actor: User | None, action: str, *, subject_user_id: int | None = None, classroom_id: int | None = None
 ) -> PrivacyEvent:
-    """Record that ``actor`` did ``action`` (a PrivacyAction) about a student."""
-    return PrivacyEvent.objects.create(
-        actor=actor, action=action, subject=subject_for(subject_user_id), classroom_id=classroom_id
-    )
+    """Record that ``actor`` did ``action`` (a PrivacyAction), about a student or a whole class."""
+    subject = subject_for(subject_user_id) if subject_user_id is not None else ""
+    return PrivacyEvent.objects.create(actor=actor, action=action, subject=subject, classroom_id=classroom_id)
 
 
 # --- exports -----------------------------------------------------------------------------------
@@ -125,7 +124,9 @@ def student_erase(steward: User, student: User, *, classroom_id: int | None = No
         files = list(StudentExport.objects.filter(student_id=user_id).values_list("file_name", flat=True))
         StudentExport.objects.filter(student_id=user_id).delete()
         student.delete()  # answers, memberships, school membership, assignment choices cascade
-        audit(steward, PrivacyAction.ERASED, classroom_id=classroom_id)
+        PrivacyEvent.objects.create(
+            actor=steward, action=PrivacyAction.ERASED, subject=ERASED_SUBJECT, classroom_id=classroom_id
+        )
         # Last, once every row change succeeded: a file cannot be rolled back.
         for name in files:
             storage.export_file_delete(name)

@@ -125,3 +125,17 @@ def test_the_gradebook_query_count_does_not_grow_with_students_or_assignments(cl
     book = response.context["book"]
     assert (len(book.rows), len(book.columns)) == (35, 30)
     assert len(large) == len(small)
+
+
+def test_viewing_a_gradebook_or_a_students_page_is_audited(client, personas, library):
+    from classrooms.privacy.models import PrivacyEvent
+
+    assignment_create(teacher=personas.teacher, classroom=personas.classroom, lesson=library.lesson)
+    client.force_login(personas.teacher)
+    client.get(reverse("assignments:gradebook", args=[personas.classroom.pk]))
+    client.get(reverse("assignments:student", args=[personas.classroom.pk, personas.student.pk]))
+    events = list(PrivacyEvent.objects.order_by("pk").values_list("actor_id", "action", "subject", "classroom_id"))
+    assert events == [
+        (personas.teacher.pk, "gradebook_viewed", "", personas.classroom.pk),
+        (personas.teacher.pk, "gradebook_viewed", f"student:{personas.student.pk}", personas.classroom.pk),
+    ]
