@@ -12,6 +12,7 @@ from courses import standard_codes
 from courses.answers import LessonAnswer
 from courses.curriculum import AchievementStandard
 from courses.pages import CoursePage, LessonPage, LibraryIndexPage
+from courses.recording import lesson_answer_key
 from edu.accounts.access import AnyUser
 from edu.accounts.models import User
 from edu.records.models import LearningRecord, RecordStatus
@@ -102,11 +103,11 @@ def answers_for(user: AnyUser, lesson: LessonPage) -> dict[str, Any]:
     reviews = {
         record.key: record
         for record in LearningRecord.objects.filter(
-            key__in=[f"self:{a.pk}" for a in answers.values()], status=RecordStatus.REVIEWED
+            key__in=[lesson_answer_key(a.pk) for a in answers.values()], status=RecordStatus.REVIEWED
         )
     }
     for answer in answers.values():
-        answer.review = reviews.get(f"self:{answer.pk}")
+        answer.review = reviews.get(lesson_answer_key(answer.pk))
     return answers
 
 

@@ -93,13 +93,13 @@ class AnswerLine:
 
 
 @dataclass(frozen=True)
-class StudentAssignment:
+class AssignmentAnswers:
     assignment: Assignment
     cell: Cell
     lines: list[AnswerLine]
 
 
-def student_answers(classroom: Classroom, student: User) -> list[StudentAssignment]:
+def student_answers(classroom: Classroom, student: User) -> list[AssignmentAnswers]:
     """Every assignment of the class with this student's answer to each activity, its verdict and
     the teacher's feedback, from the learning record."""
     assignments, _students, cells = class_progress(classroom)
@@ -128,5 +128,5 @@ def student_answers(classroom: Classroom, student: User) -> list[StudentAssignme
                     feedback=record.feedback if record else "",
                 )
             )
-        found.append(StudentAssignment(assignment, cells[(assignment.pk, student.pk)], lines))
+        found.append(AssignmentAnswers(assignment, cells[(assignment.pk, student.pk)], lines))
     return found
