@@ -2,7 +2,7 @@
 
 Django is initialised (``get_asgi_application``) before anything imports models or consumers.
 WebSocket connections are accepted only from the hosts in ALLOWED_HOSTS (Origin check) and carry
-the Django session user in ``scope["user"]``.
+the Django session user in ``scope["user"]`` (the LTI session's, for a launched page: ``lti.tool.websocket``).
 """
 
 import gc
@@ -18,11 +18,14 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from edu.routing import websocket_urlpatterns  # noqa: E402
+from lti.tool.websocket import LtiSocketSessionMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(
+            LtiSocketSessionMiddleware(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )
 

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "edu.records",
     "classrooms",
     "courses",
+    "lti",
+    "lti_tool",
     # Wagtail
     "wagtail.api.v2",
     "rest_framework",
@@ -74,13 +76,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "lti.tool.session.LtiSessionMiddleware",  # Django's, plus the LTI session cookie (ADR 0010)
     "edu.locale.KoreanFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lti.tool.framing.LtiFramingMiddleware",  # after XFrameOptions: the LMS may frame launched pages
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -166,13 +169,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_IMPORTS = ["edu.health", "classrooms.privacy.tasks"]  # modules with tasks outside an app's tasks.py
+CELERY_IMPORTS = ["edu.health", "classrooms.privacy.tasks", "lti.tool.tasks"]  # modules with tasks outside an app's tasks.py
+
+# --- LTI 1.3 (docs/lti-tool.md, ADR 0010) ---
+LTI_CLOCK_LEEWAY = env.int("LTI_CLOCK_LEEWAY", 60, minimum=0)  # seconds of clock skew allowed on exp/iat
+LTI_KEY_MAX_AGE_DAYS = env.int("LTI_KEY_MAX_AGE_DAYS", 90, minimum=1)  # rotate Baeum's signing key after this
 
 # --- Accounts ---
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "edu.accounts.backends.TeacherPasswordBackend",
     "edu.accounts.backends.LoginCodeBackend",
+    "lti.tool.backends.LtiLaunchBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

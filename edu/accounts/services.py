@@ -50,3 +50,14 @@ def user_for_login_code(code: str) -> User | None:
         .only("id", "username", "display_name", "role", "is_active", "password")
         .first()
     )
+
+
+def external_account_create(*, role: str, display_name: str) -> User:
+    """An account for a person another system vouches for (an LMS, by LTI): no email, no usable
+    password and no login code; they reach Baeum only through that system's launches."""
+    if role not in (Role.STUDENT, Role.TEACHER):
+        raise ValueError(role)
+    user = User(username=f"x-{uuid.uuid4().hex[:12]}", role=role, display_name=display_name[:40])
+    user.set_unusable_password()
+    user.save()
+    return user

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from edu.accounts.models import User
 from edu.errors import DomainError
 from edu.records.models import PROMPT_CHARS, Learner, LearningRecord, RecordStatus, Source
+from edu.records.extensions import record_changed
 
 MAX_ATTEMPT = 32767  # the column is a small integer; a source may count further
 
@@ -125,11 +126,13 @@ def record_answer(entry: RecordIn) -> LearningRecord:
             try:
                 with transaction.atomic():
                     record.save(force_insert=True)
+                record_changed(record)
                 return record
             except IntegrityError:  # another process recorded the same key a moment ago
                 record = LearningRecord.objects.select_for_update().get(key=entry.key)
         _apply(record, entry)
         record.save()
+        record_changed(record)
     return record
 
 
@@ -166,7 +169,9 @@ def review_record(record: LearningRecord, *, score: object, feedback: str, revie
     record.reviewed_by = reviewer
     record.reviewed_at = timezone.now()
     record.status = RecordStatus.REVIEWED
-    record.save(update_fields=["score", "feedback", "reviewed_by", "reviewed_at", "status", "updated_at"])
+    with transaction.atomic():
+        record.save(update_fields=["score", "feedback", "reviewed_by", "reviewed_at", "status", "updated_at"])
+        record_changed(record)
     return record
 
 

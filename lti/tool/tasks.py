@@ -1,0 +1,1 @@
+"""Celery tasks of the LTI tool (filled in by the grade-passback and key-rotation work)."""

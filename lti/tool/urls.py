@@ -1,0 +1,11 @@
+from django.urls import path
+
+from lti.tool import views
+
+app_name = "lti"
+urlpatterns = [
+    path("login/", views.login_initiation, name="login"),
+    path("launch/", views.launch, name="launch"),
+    path("jwks/", views.jwks, name="jwks"),
+    path("waiting/", views.waiting, name="waiting"),
+]
