@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from lti.tool import views
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("launch/", views.launch, name="launch"),
     path("jwks/", views.jwks, name="jwks"),
     path("waiting/", views.waiting, name="waiting"),
+    path("", include("lti.tool.deep_linking_urls")),
+    path("", include("lti.tool.registration_urls")),
+    path("", include("lti.tool.teacher_urls")),
 ]
