@@ -91,7 +91,7 @@ def launch_validate(*, id_token: str, state_value: str, state_cookie: str | None
     if key is None:
         raise LaunchRejected("unknown_kid", _("The launch was signed with a key the LMS does not publish (unknown kid)."))
     claims = _decode(id_token, key, header["alg"], registration)
-    checks.check_audience(claims, registration.client_id)
+    checks.check_audience(claims, registration.client_id, settings.LTI_TRUSTED_AUDIENCES)
     checks.check_login_binding(claims, memory)
     deployment_id = claims.get(checks.DEPLOYMENT_ID)
     deployment = (

@@ -1,0 +1,285 @@
+"""Every launch Baeum must refuse (1EdTech Security Framework, LTI Core), each signed with a real
+key of the test platform (or a forged one), and the variants it must accept. A refusal is a 4xx
+page with its code and leaves nothing behind."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+
+import jwt
+import pytest
+from lti_tool.models import LtiContext, LtiUser
+
+from classrooms.models import Classroom
+from edu.accounts.models import User
+from lti.models import AssignmentLink
+from tests.factories import build_personas
+from tests.lti.platform import RsaKey, TestPlatform
+from tests.lti.platform.fixtures import lti_platform_module  # noqa: F401 - a fixture
+from tests.lti.tool.launching import LAUNCH_URL, LTI, Registered, claims_for, login, post_launch, register_baeum
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reg(lti_platform_module: TestPlatform) -> Registered:  # noqa: F811
+    personas = build_personas()
+    return register_baeum(lti_platform_module, personas.school)
+
+
+def _counts() -> tuple[int, ...]:
+    return (User.objects.count(), LtiUser.objects.count(), LtiContext.objects.count(), Classroom.objects.count(), AssignmentLink.objects.count())
+
+
+def refused(client: Any, token: str, state: str, code: str, status: int = 400) -> None:
+    before = _counts()
+    response = post_launch(client, token, state)
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    assert f"<code>{code}</code>".encode() in response.content, response.content.decode()[:2000]
+    assert _counts() == before, "a refused launch left rows behind"
+    assert "_auth_user_id" not in client.session
+
+
+def forge(client: Any, reg: Registered, headers: dict[str, Any] | None = None, key: RsaKey | None = None, **changes: Any) -> tuple[str, str]:
+    started = login(client, reg)
+    claims = claims_for(reg, started.nonce, **changes)
+    signer = key or reg.platform.key
+    return signer.sign(claims, {"kid": reg.platform.kid, **(headers or {})}), started.state
+
+
+def _unsigned(header: dict[str, Any], claims: dict[str, Any]) -> str:
+    part = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()  # noqa: E731
+    return f"{part(header)}.{part(claims)}."
+
+
+# --- the token itself ----------------------------------------------------------------------------
+
+
+def test_no_kid(client: Any, reg: Registered) -> None:
+    started = login(client, reg)
+    token = jwt.encode(claims_for(reg, started.nonce), reg.platform.private_key_pem, algorithm="RS256")
+    refused(client, token, started.state, "no_kid")
+
+
+def test_unknown_kid(client: Any, reg: Registered) -> None:
+    refused(client, *forge(client, reg, headers={"kid": "not-a-platform-key"}), "unknown_kid")
+
+
+def test_bad_signature(client: Any, reg: Registered) -> None:
+    refused(client, *forge(client, reg, key=RsaKey.generate()), "bad_signature")
+
+
+def test_alg_none(client: Any, reg: Registered) -> None:
+    started = login(client, reg)
+    token = _unsigned({"alg": "none", "kid": reg.platform.kid, "typ": "JWT"}, claims_for(reg, started.nonce))
+    refused(client, token, started.state, "bad_alg")
+
+
+def test_hs256_with_the_public_key_as_secret(client: Any, reg: Registered) -> None:
+    started = login(client, reg)
+    claims = claims_for(reg, started.nonce)
+    header = {"alg": "HS256", "kid": reg.platform.kid, "typ": "JWT"}
+    import hashlib
+    import hmac
+
+    signing_input = _unsigned(header, claims)[:-1].encode()
+    mac = hmac.new(reg.platform.public_key_pem.encode(), signing_input, hashlib.sha256).digest()
+    token = signing_input.decode() + "." + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+    refused(client, token, started.state, "bad_alg")
+
+
+def test_garbage_token(client: Any, reg: Registered) -> None:
+    started = login(client, reg)
+    refused(client, "not.a.jwt", started.state, "bad_token")
+
+
+# --- claims --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "status"),
+    [
+        ({"lti_version": "1.1"}, "bad_version", 400),
+        ({"lti_version": None}, "bad_version", 400),
+        ({"lti_message_type": "LtiFancyRequest"}, "bad_message_type", 400),
+        ({"lti_message_type": None}, "no_message_type", 400),
+        ({"lti_roles": None}, "no_roles", 400),
+        ({"lti_roles": "Learner"}, "no_roles", 400),
+        ({"lti_deployment_id": None}, "no_deployment", 400),
+        ({"lti_deployment_id": "not-registered"}, "unknown_deployment", 403),
+        ({"lti_resource_link": {"title": "no id"}}, "no_resource_link", 400),
+        ({"lti_resource_link": None}, "no_resource_link", 400),
+        ({"sub": None}, "no_sub", 400),
+        ({"sub": ""}, "no_sub", 400),
+        ({"iss": "https://evil.example"}, "wrong_iss", 400),
+        ({"aud": "someone-else"}, "wrong_aud", 400),
+        ({"aud": ["baeum-client", "https://untrusted.example"], "azp": "baeum-client"}, "untrusted_aud", 400),
+        ({"nonce": None}, "no_nonce", 400),
+        ({"nonce": "another-nonce"}, "wrong_nonce", 400),
+        ({"lti_target_link_uri": "http://testserver/lti/launch/?other"}, "wrong_target", 400),
+        ({"lti_target_link_uri": None}, "wrong_target", 400),
+        ({"exp": int(time.time()) - 120}, "expired", 400),
+        ({"iat": int(time.time()) + 600, "exp": int(time.time()) + 900}, "not_yet_valid", 400),
+        ({"exp": None}, "missing_claim", 400),
+    ],
+)
+def test_claims_refused(client: Any, reg: Registered, changes: dict[str, Any], code: str, status: int) -> None:
+    refused(client, *forge(client, reg, **changes), code, status)
+
+
+def test_deep_linking_request_without_settings_is_refused(client: Any, reg: Registered) -> None:
+    refused(client, *forge(client, reg, lti_message_type="LtiDeepLinkingRequest", lti_resource_link=None), "no_deep_linking_settings")
+
+
+@pytest.mark.parametrize("order", ["ours_first", "ours_last"])
+def test_several_audiences_need_our_azp_whatever_the_order(client: Any, reg: Registered, settings: Any, order: str) -> None:
+    settings.LTI_TRUSTED_AUDIENCES = ["https://trusted.example"]
+    audiences = ["baeum-client", "https://trusted.example"]
+    if order == "ours_last":
+        audiences.reverse()
+    refused(client, *forge(client, reg, aud=audiences), "wrong_azp")
+    refused(client, *forge(client, reg, aud=audiences, azp="https://trusted.example"), "wrong_azp")
+    token, state = forge(client, reg, aud=audiences, azp="baeum-client")
+    assert post_launch(client, token, state).status_code == 302
+
+
+def test_clock_leeway_accepts_a_little_skew(client: Any, reg: Registered) -> None:
+    now = int(time.time())
+    token, state = forge(client, reg, iat=now + 30, exp=now - 30 + 300)
+    assert post_launch(client, token, state).status_code == 302
+    token, state = forge(client, reg, exp=now - 30)
+    assert post_launch(client, token, state).status_code == 302
+
+
+# --- state, nonce and replay ---------------------------------------------------------------------
+
+
+def test_missing_state(client: Any, reg: Registered) -> None:
+    token, _state = forge(client, reg)
+    refused(client, token, "", "no_state")
+
+
+def test_mismatched_state(client: Any, reg: Registered) -> None:
+    token, _state = forge(client, reg)
+    refused(client, token, "state-of-someone-else", "unknown_state")
+
+
+def test_state_from_another_browser(client: Any, reg: Registered, django_user_model: Any) -> None:
+    from django.test import Client
+
+    token, state = forge(client, reg)
+    refused(Client(), token, state, "state_not_bound")
+
+
+def test_replayed_id_token(client: Any, reg: Registered) -> None:
+    token, state = forge(client, reg)
+    assert post_launch(client, token, state).status_code == 302
+    refused(client, token, state, "unknown_state")
+    fresh = login(client, reg)  # the same token against a new login: its nonce is not this login's
+    refused(client, token, fresh.state, "wrong_nonce")
+
+
+def test_a_nonce_is_claimed_once_across_workers() -> None:
+    """Two workers share the cache: of two concurrent claims on one nonce, exactly one wins."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lti.tool import state
+
+    nonce = state.new_nonce()
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _i: state.nonce_claim("https://lms.example", nonce, 300), range(8)))
+    assert results.count(True) == 1
+
+
+def test_a_state_is_taken_once_across_workers() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lti.tool import state
+    from lti.tool.checks import LoginMemory
+
+    value = state.new_state()
+    state.login_remember(value, LoginMemory("n", LAUNCH_URL, "https://lms.example", "c"), registration_id=1, params={})
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _i: state.login_take(value), range(8)))
+    assert sum(r is not None for r in results) == 1
+
+
+def test_login_for_an_unknown_issuer_is_refused(client: Any, reg: Registered) -> None:
+    response = client.post("/lti/login/", {"iss": "https://unknown.example", "login_hint": "x", "target_link_uri": LAUNCH_URL})
+    assert response.status_code == 403
+    assert b"<code>unknown_issuer</code>" in response.content
+
+
+def test_login_to_a_foreign_target_is_refused(client: Any, reg: Registered) -> None:
+    response = client.post(
+        "/lti/login/", {"iss": reg.platform.issuer, "login_hint": "x", "target_link_uri": "https://evil.example/lti/launch/"}
+    )
+    assert response.status_code == 400
+    assert b"<code>foreign_target</code>" in response.content
+
+
+def test_refusals_are_logged_with_their_code_and_nothing_personal(client: Any, reg: Registered, caplog: Any) -> None:
+    caplog.set_level("WARNING", logger="baeum.lti")
+    token, state = forge(client, reg, **{"lti_version": "1.1", "name": "홍길동", "email": "kid@example.com"})
+    post_launch(client, token, state)
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "bad_version" in logged
+    assert "홍길동" not in logged and "kid@example.com" not in logged and "learner-1" not in logged
+
+
+# --- variants that must be accepted ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "role", "name"),
+    [
+        ({"lti_roles": ["Instructor"]}, "teacher", "김민준"),
+        ({"lti_roles": ["Learner"]}, "student", "김민준"),
+        ({"lti_roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"]}, "teacher", "김민준"),
+        ({"lti_roles": ["http://example.com/roles#Astronaut"]}, "student", "김민준"),
+        ({"lti_roles": ["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor"]}, "student", "김민준"),
+        ({"lti_roles": []}, "student", "김민준"),
+        ({"name": None}, "student", None),
+        ({"name": None, "email": "minjun@example.com"}, "student", None),
+        ({"name": None, "given_name": "민준", "family_name": "김"}, "student", "김 민준"),
+    ],
+)
+def test_valid_variants(client: Any, reg: Registered, changes: dict[str, Any], role: str, name: str | None) -> None:
+    token, state = forge(client, reg, **changes)
+    response = post_launch(client, token, state)
+    assert response.status_code == 302, response.content[:500]
+    user = LtiUser.objects.get(sub="learner-1").auth_user
+    assert user is not None and user.role == role
+    assert not user.email, "no email is stored"
+    if name is not None:
+        assert user.display_name == name
+    else:
+        assert user.display_name.startswith(("LMS 사용자", "LMS user"))
+    assert "minjun@example.com" not in str(LtiUser.objects.values().get(sub="learner-1"))
+
+
+def test_no_context_is_a_valid_launch_without_a_class(client: Any, reg: Registered) -> None:
+    token, state = forge(client, reg, lti_context=None)
+    response = post_launch(client, token, state)
+    assert response.status_code == 302
+    assert not Classroom.objects.filter(lti_link__isnull=False).exists()
+    assert LtiUser.objects.get(sub="learner-1").auth_user is not None
+
+
+def test_mentor_only_launch_is_refused_politely(client: Any, reg: Registered) -> None:
+    token, state = forge(client, reg, lti_roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"])
+    refused(client, token, state, "mentor_role", 403)
+
+
+def test_platform_key_rotation_is_followed(client: Any, reg: Registered) -> None:
+    """The platform rotates its key: a launch signed with the new kid makes Baeum fetch the JWKS again."""
+    token, state = forge(client, reg)
+    assert post_launch(client, token, state).status_code == 302
+    new_key = reg.platform.rotate_key()
+    started = login(client, reg)
+    token = new_key.sign(claims_for(reg, started.nonce), {"kid": new_key.kid})
+    assert post_launch(client, token, started.state).status_code == 302
+    assert LTI  # the claim prefix is shared with the helpers
