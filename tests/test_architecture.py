@@ -77,3 +77,20 @@ def test_no_test_package_imports_another_ones_conftest():
         if pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_lti_is_the_top_layer():
+    assert contract("lti-on-top")["forbidden_modules"] == ["lti"]
+    assert {"classrooms", "courses", "edu.accounts", "edu.records"} <= set(contract("lti-on-top")["source_modules"])
+
+
+def test_lti_checks_are_plain_functions_without_the_orm():
+    """The checks Baeum adds to LTI launches (ADR 0010) import no ORM, no HTTP client, no request."""
+    import ast
+
+    for name in ("lti/tool/checks.py",):
+        tree = ast.parse((ROOT / name).read_text())
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module} | {
+            a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+        }
+        assert not {m for m in imported if m.startswith(("django.db", "django.http", "requests", "lti_tool"))}, name

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from edu.accounts.models import User
 from edu.errors import DomainError
-from edu.records.models import PROMPT_CHARS, Learner, LearningRecord, RecordStatus, Source
 from edu.records.extensions import record_changed
+from edu.records.models import PROMPT_CHARS, Learner, LearningRecord, RecordStatus, Source
 
 MAX_ATTEMPT = 32767  # the column is a small integer; a source may count further
 

@@ -42,6 +42,7 @@ class LaunchRejected(Exception):
         self.code = code
         self.message = message
         self.status = status
+        self.retry: dict[str, str] | None = None  # a login to start again in a new window, when that may help
 
 
 def _reject(code: str, message: Any, status: int = 400) -> LaunchRejected:
@@ -52,7 +53,10 @@ def check_header(header: Mapping[str, Any]) -> str:
     """The token's header names an asymmetric algorithm and a key id. Returns the key id."""
     alg = header.get("alg")
     if alg not in ALGORITHMS:
-        raise _reject("bad_alg", _("The launch was not signed with a key the LMS publishes (algorithm %(alg)s).") % {"alg": str(alg)[:20]})
+        raise _reject(
+            "bad_alg",
+            _("The launch was not signed with a key the LMS publishes (algorithm %(alg)s).") % {"alg": str(alg)[:20]},
+        )
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise _reject("no_kid", _("The launch token does not say which of the LMS's keys signed it (no kid)."))
@@ -67,7 +71,9 @@ def check_audience(claims: Mapping[str, Any], client_id: str, trusted: Sequence[
     if not isinstance(audiences, list) or not all(isinstance(a, str) for a in audiences):
         raise _reject("bad_aud", _("The launch token has no valid audience."))
     if client_id not in audiences:
-        raise _reject("wrong_aud", _("The launch token was issued for another tool (audience), not for Baeum's client id."))
+        raise _reject(
+            "wrong_aud", _("The launch token was issued for another tool (audience), not for Baeum's client id.")
+        )
     allowed = {client_id, *trusted}
     if any(a not in allowed for a in audiences):
         raise _reject("untrusted_aud", _("The launch token is also addressed to an audience Baeum does not trust."))
@@ -97,7 +103,9 @@ def check_login_binding(claims: Mapping[str, Any], memory: LoginMemory) -> None:
     if nonce != memory.nonce:
         raise _reject("wrong_nonce", _("The launch token does not answer this browser's login request (nonce)."))
     if claims.get(TARGET_LINK_URI) != memory.target_link_uri:
-        raise _reject("wrong_target", _("The launch token points at another address than the login request (target_link_uri)."))
+        raise _reject(
+            "wrong_target", _("The launch token points at another address than the login request (target_link_uri).")
+        )
 
 
 def check_message(claims: Mapping[str, Any], known_deployments: Sequence[str]) -> str:
@@ -106,7 +114,10 @@ def check_message(claims: Mapping[str, Any], known_deployments: Sequence[str]) -
     if not message_type:
         raise _reject("no_message_type", _("The launch does not say what kind of message it is (message_type)."))
     if message_type not in MESSAGE_TYPES:
-        raise _reject("bad_message_type", _("Baeum does not handle this kind of LTI message: %(type)s.") % {"type": str(message_type)[:60]})
+        raise _reject(
+            "bad_message_type",
+            _("Baeum does not handle this kind of LTI message: %(type)s.") % {"type": str(message_type)[:60]},
+        )
     if claims.get(VERSION) != "1.3.0":
         raise _reject("bad_version", _("The launch is not an LTI 1.3.0 message."))
     sub = claims.get("sub")
@@ -121,7 +132,8 @@ def check_message(claims: Mapping[str, Any], known_deployments: Sequence[str]) -
     if deployment_id not in known_deployments:
         raise _reject(
             "unknown_deployment",
-            _("Deployment %(id)s is not registered in Baeum. Ask your Baeum admin to add it to your school.") % {"id": deployment_id[:80]},
+            _("Deployment %(id)s is not registered in Baeum. Ask your Baeum admin to add it to your school.")
+            % {"id": deployment_id[:80]},
             status=403,
         )
     if message_type == RESOURCE_LINK_REQUEST:

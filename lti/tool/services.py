@@ -67,10 +67,10 @@ def _account(valid: ValidLaunch, role: str, school: School) -> tuple[LtiUser, Us
         if role == checks.TEACHER and user.role == Role.STUDENT:
             user.role = Role.TEACHER  # the LMS, which signed the launch, says they teach
             changed.append("role")
-        if claims.get("name") or claims.get("given_name") or claims.get("family_name"):
-            if user.display_name != name:
-                user.display_name = name
-                changed.append("display_name")
+        sent_a_name = claims.get("name") or claims.get("given_name") or claims.get("family_name")
+        if sent_a_name and user.display_name != name:
+            user.display_name = name
+            changed.append("display_name")
         if changed:
             user.save(update_fields=changed)
     return lti_user, user
@@ -85,13 +85,18 @@ def _class_name(context: dict[str, Any], school: School, year: int) -> str:
     return name
 
 
-def _classroom(valid: ValidLaunch, school: School, lti_user: LtiUser, user: User, role: str, grade: int) -> Classroom | None:
+def _classroom(
+    valid: ValidLaunch, school: School, lti_user: LtiUser, user: User, role: str, grade: int
+) -> Classroom | None:
     context = valid.claims.get(checks.CONTEXT)
     if not isinstance(context, dict):
         return None
     ags = valid.claims.get(AGS) or {}
     nrps = valid.claims.get(NRPS) or {}
-    defaults: dict[str, Any] = {"title": str(context.get("title", ""))[:500], "label": str(context.get("label", ""))[:255]}
+    defaults: dict[str, Any] = {
+        "title": str(context.get("title", ""))[:500],
+        "label": str(context.get("label", ""))[:255],
+    }
     if isinstance(nrps, dict) and isinstance(nrps.get("context_memberships_url"), str):
         defaults["memberships_url"] = nrps["context_memberships_url"][:200]
     if isinstance(ags, dict) and isinstance(ags.get("lineitems"), str):

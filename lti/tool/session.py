@@ -21,7 +21,9 @@ from django.http import HttpRequest, HttpResponseBase
 LTI_SESSION_COOKIE = "baeum_lti"
 
 
-def cross_site_cookie(response: HttpResponseBase, name: str, value: str, *, max_age: int | None, httponly: bool = True) -> None:
+def cross_site_cookie(
+    response: HttpResponseBase, name: str, value: str, *, max_age: int | None, httponly: bool = True
+) -> None:
     """Set a cookie a third-party frame keeps: SameSite=None; Secure; Partitioned. (Python 3.11's
     cookie module knows no Partitioned attribute, so it rides on the SameSite value.)"""
     response.set_cookie(name, value, max_age=max_age, secure=True, httponly=httponly, path="/")
@@ -31,7 +33,11 @@ def cross_site_cookie(response: HttpResponseBase, name: str, value: str, *, max_
 def _restyle(morsel: Morsel[Any], response: HttpResponseBase, name: str) -> None:
     max_age = morsel["max-age"]
     cross_site_cookie(
-        response, name, morsel.value, max_age=int(max_age) if max_age not in ("", None) else None, httponly=bool(morsel["httponly"])
+        response,
+        name,
+        morsel.value,
+        max_age=int(max_age) if max_age not in ("", None) else None,
+        httponly=bool(morsel["httponly"]),
     )
 
 

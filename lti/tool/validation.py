@@ -35,10 +35,18 @@ def state_cookie_name(state_value: str) -> str:
 
 _JWT_ERRORS: list[tuple[type[Exception], str, Any]] = [
     (jwt.ExpiredSignatureError, "expired", _("The launch has expired. Open it again from your LMS.")),
-    (jwt.ImmatureSignatureError, "not_yet_valid", _("The launch token is dated in the future. Check the LMS server's clock.")),
+    (
+        jwt.ImmatureSignatureError,
+        "not_yet_valid",
+        _("The launch token is dated in the future. Check the LMS server's clock."),
+    ),
     (jwt.InvalidIssuerError, "wrong_iss", _("The launch token comes from another issuer than the registered LMS.")),
     (jwt.InvalidSignatureError, "bad_signature", _("The launch token's signature does not match the LMS's key.")),
-    (jwt.MissingRequiredClaimError, "missing_claim", _("The launch token lacks a required claim (exp, iat, iss or aud).")),
+    (
+        jwt.MissingRequiredClaimError,
+        "missing_claim",
+        _("The launch token lacks a required claim (exp, iat, iss or aud)."),
+    ),
 ]
 
 
@@ -72,10 +80,14 @@ def launch_validate(*, id_token: str, state_value: str, state_cookie: str | None
         raise LaunchRejected("no_id_token", _("The launch carries no id_token."))
     taken = state.login_take(state_value)
     if taken is None:
-        raise LaunchRejected("unknown_state", _("This launch has expired or was already used. Open it again from your LMS."))
+        raise LaunchRejected(
+            "unknown_state", _("This launch has expired or was already used. Open it again from your LMS.")
+        )
     memory, registration_id, params = taken
     if state_cookie != "1":
-        raise LaunchRejected("state_not_bound", _("This browser did not start this launch (its cookie is missing)."))
+        error = LaunchRejected("state_not_bound", _("This browser did not start this launch (its cookie is missing)."))
+        error.retry = params  # the login request, to start again in a new window
+        raise error
     try:
         header = jwt.get_unverified_header(id_token)
     except jwt.InvalidTokenError as error:
@@ -87,9 +99,13 @@ def launch_validate(*, id_token: str, state_value: str, state_cookie: str | None
     try:
         key = platform_key(registration.keyset_url, kid)
     except KeysUnavailable as error:
-        raise LaunchRejected("keys_unavailable", _("Baeum could not fetch the LMS's public keys. Try again shortly."), 502) from error
+        raise LaunchRejected(
+            "keys_unavailable", _("Baeum could not fetch the LMS's public keys. Try again shortly."), 502
+        ) from error
     if key is None:
-        raise LaunchRejected("unknown_kid", _("The launch was signed with a key the LMS does not publish (unknown kid)."))
+        raise LaunchRejected(
+            "unknown_kid", _("The launch was signed with a key the LMS does not publish (unknown kid).")
+        )
     claims = _decode(id_token, key, header["alg"], registration)
     checks.check_audience(claims, registration.client_id, settings.LTI_TRUSTED_AUDIENCES)
     checks.check_login_binding(claims, memory)
@@ -110,4 +126,6 @@ def launch_validate(*, id_token: str, state_value: str, state_cookie: str | None
 
 
 def login_memory(registration: LtiRegistration, nonce: str, target_link_uri: str) -> LoginMemory:
-    return LoginMemory(nonce=nonce, target_link_uri=target_link_uri, issuer=registration.issuer, client_id=registration.client_id)
+    return LoginMemory(
+        nonce=nonce, target_link_uri=target_link_uri, issuer=registration.issuer, client_id=registration.client_id
+    )

@@ -43,8 +43,12 @@ def _registration_for(params: dict[str, str]) -> LtiRegistration:
     registrations = list(found[:2])
     if len(registrations) != 1:
         if registrations:
-            raise LaunchRejected("ambiguous_client", _("This LMS has several registrations in Baeum; it must send its client_id."))
-        raise LaunchRejected("unknown_issuer", _("This LMS is not registered in Baeum. Ask your Baeum admin to register it."), 403)
+            raise LaunchRejected(
+                "ambiguous_client", _("This LMS has several registrations in Baeum; it must send its client_id.")
+            )
+        raise LaunchRejected(
+            "unknown_issuer", _("This LMS is not registered in Baeum. Ask your Baeum admin to register it."), 403
+        )
     return registrations[0]
 
 
@@ -62,7 +66,9 @@ def login_initiation(request: HttpRequest) -> HttpResponse:
             if not params.get(required):
                 raise LaunchRejected("bad_login", _("The LMS's login request lacks %(name)s.") % {"name": required})
         target = urlsplit(params["target_link_uri"])
-        if f"{target.scheme}://{target.netloc}" != request.build_absolute_uri("/").rstrip("/") or not target.path.startswith("/lti/"):
+        if f"{target.scheme}://{target.netloc}" != request.build_absolute_uri("/").rstrip(
+            "/"
+        ) or not target.path.startswith("/lti/"):
             raise LaunchRejected("foreign_target", _("The LMS asked to launch an address outside Baeum's LTI pages."))
         registration = _registration_for(params)
     except LaunchRejected as error:
@@ -112,10 +118,7 @@ def launch(request: HttpRequest) -> HttpResponseBase:
         )
         launched = services.launch_accept(valid)
     except LaunchRejected as error:
-        retry = None
-        if error.code == "state_not_bound":
-            retry = {"new_window": "1"}
-        return rejected(request, error, retry=retry)
+        return rejected(request, error, retry=error.retry)
     start_lti_session(request)
     login(request, launched.user, backend="lti.tool.backends.LtiLaunchBackend")
     request.session[FRAME_ORIGINS_KEY] = _frame_origins(valid)

@@ -32,7 +32,9 @@ class Registered:
     deployment: LtiDeployment
 
 
-def register_baeum(platform: TestPlatform, school: School, *, client_id: str = CLIENT_ID, base: str = BASE) -> Registered:
+def register_baeum(
+    platform: TestPlatform, school: School, *, client_id: str = CLIENT_ID, base: str = BASE
+) -> Registered:
     """Both sides of a manual registration, as an LMS admin and a Baeum admin would do them."""
     if not Key.objects.active().exists():
         Key.objects.generate()
@@ -52,7 +54,9 @@ def register_baeum(platform: TestPlatform, school: School, *, client_id: str = C
         token_url=platform.token_url,
         keyset_url=platform.jwks_url,
     )
-    deployment = LtiDeployment.objects.create(registration=registration, deployment_id=tool.deployment_id, is_active=True)
+    deployment = LtiDeployment.objects.create(
+        registration=registration, deployment_id=tool.deployment_id, is_active=True
+    )
     DeploymentSchool.objects.create(deployment=deployment, school=school)
     return Registered(platform, tool, registration, deployment)
 
@@ -67,7 +71,12 @@ class Login:
 def login(client: Any, reg: Registered, *, target: str = LAUNCH_URL, login_hint: str = "learner-1") -> Login:
     """Baeum's half of the OIDC login: the state and nonce it sends to the platform (and the state
     cookie it sets in ``client``)."""
-    params = {"iss": reg.platform.issuer, "login_hint": login_hint, "target_link_uri": target, "client_id": reg.tool.client_id}
+    params = {
+        "iss": reg.platform.issuer,
+        "login_hint": login_hint,
+        "target_link_uri": target,
+        "client_id": reg.tool.client_id,
+    }
     response = client.post("/lti/login/", params)
     assert response.status_code == 302, response.content[:500]
     query = dict(parse_qsl(urlsplit(response["Location"]).query))

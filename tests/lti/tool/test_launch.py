@@ -33,7 +33,11 @@ def setup(lti_platform_module: TestPlatform, tmp_path: Path) -> tuple[Registered
     platform.add_user("teacher-1", [INSTRUCTOR], name="박선생", contexts=["course-1"])
     platform.add_user("learner-1", [LEARNER], name="김민준", contexts=["course-1"])
     platform.add_resource_link(
-        "link-1", "course-1", reg.tool, title="분수", custom={"baeum_lesson": str(library.lesson.pk)},
+        "link-1",
+        "course-1",
+        reg.tool,
+        title="분수",
+        custom={"baeum_lesson": str(library.lesson.pk)},
         lineitem={"label": "분수", "scoreMaximum": 5},
     )
     return reg, personas, library
@@ -42,7 +46,9 @@ def setup(lti_platform_module: TestPlatform, tmp_path: Path) -> tuple[Registered
 def test_instructor_then_learner(setup: tuple[Registered, Any, Any]) -> None:
     reg, personas, library = setup
     teacher_client, learner_client = Client(), Client()
-    response = launch_through_platform(teacher_client, reg, user="teacher-1", context="course-1", resource_link="link-1")
+    response = launch_through_platform(
+        teacher_client, reg, user="teacher-1", context="course-1", resource_link="link-1"
+    )
     assert response.status_code == 302, response.content[:800]
     link = AssignmentLink.objects.get(resource_link__id_on_platform="link-1")
     assert response["Location"] == f"/lti/links/{link.pk}/"
@@ -53,7 +59,9 @@ def test_instructor_then_learner(setup: tuple[Registered, Any, Any]) -> None:
     assert link.assignment is not None and link.assignment.lesson == library.lesson
     assert link.assignment.classroom == classroom and link.lineitem_url.startswith(reg.platform.issuer)
 
-    response = launch_through_platform(learner_client, reg, user="learner-1", context="course-1", resource_link="link-1")
+    response = launch_through_platform(
+        learner_client, reg, user="learner-1", context="course-1", resource_link="link-1"
+    )
     assert response.status_code == 302
     assert response["Location"] == library.lesson.url
     learner = LtiUser.objects.get(sub="learner-1").auth_user
@@ -88,7 +96,9 @@ def test_a_launch_does_not_sign_out_the_direct_session(setup: tuple[Registered, 
     assert response.status_code == 302
     assert browser.cookies["sessionid"].value == direct, "the direct session cookie was replaced"
     lti_cookie = browser.cookies[LTI_SESSION_COOKIE]
-    assert lti_cookie["secure"] and "Partitioned" in lti_cookie["samesite"] and lti_cookie["samesite"].startswith("None")
+    assert (
+        lti_cookie["secure"] and "Partitioned" in lti_cookie["samesite"] and lti_cookie["samesite"].startswith("None")
+    )
     # the direct tab (only sessionid) is still the teacher
     tab = Client()
     tab.cookies["sessionid"] = direct

@@ -31,7 +31,13 @@ def reg(lti_platform_module: TestPlatform) -> Registered:  # noqa: F811
 
 
 def _counts() -> tuple[int, ...]:
-    return (User.objects.count(), LtiUser.objects.count(), LtiContext.objects.count(), Classroom.objects.count(), AssignmentLink.objects.count())
+    return (
+        User.objects.count(),
+        LtiUser.objects.count(),
+        LtiContext.objects.count(),
+        Classroom.objects.count(),
+        AssignmentLink.objects.count(),
+    )
 
 
 def refused(client: Any, token: str, state: str, code: str, status: int = 400) -> None:
@@ -43,7 +49,9 @@ def refused(client: Any, token: str, state: str, code: str, status: int = 400) -
     assert "_auth_user_id" not in client.session
 
 
-def forge(client: Any, reg: Registered, headers: dict[str, Any] | None = None, key: RsaKey | None = None, **changes: Any) -> tuple[str, str]:
+def forge(
+    client: Any, reg: Registered, headers: dict[str, Any] | None = None, key: RsaKey | None = None, **changes: Any
+) -> tuple[str, str]:
     started = login(client, reg)
     claims = claims_for(reg, started.nonce, **changes)
     signer = key or reg.platform.key
@@ -131,11 +139,17 @@ def test_claims_refused(client: Any, reg: Registered, changes: dict[str, Any], c
 
 
 def test_deep_linking_request_without_settings_is_refused(client: Any, reg: Registered) -> None:
-    refused(client, *forge(client, reg, lti_message_type="LtiDeepLinkingRequest", lti_resource_link=None), "no_deep_linking_settings")
+    refused(
+        client,
+        *forge(client, reg, lti_message_type="LtiDeepLinkingRequest", lti_resource_link=None),
+        "no_deep_linking_settings",
+    )
 
 
 @pytest.mark.parametrize("order", ["ours_first", "ours_last"])
-def test_several_audiences_need_our_azp_whatever_the_order(client: Any, reg: Registered, settings: Any, order: str) -> None:
+def test_several_audiences_need_our_azp_whatever_the_order(
+    client: Any, reg: Registered, settings: Any, order: str
+) -> None:
     settings.LTI_TRUSTED_AUDIENCES = ["https://trusted.example"]
     audiences = ["baeum-client", "https://trusted.example"]
     if order == "ours_last":
@@ -208,14 +222,17 @@ def test_a_state_is_taken_once_across_workers() -> None:
 
 
 def test_login_for_an_unknown_issuer_is_refused(client: Any, reg: Registered) -> None:
-    response = client.post("/lti/login/", {"iss": "https://unknown.example", "login_hint": "x", "target_link_uri": LAUNCH_URL})
+    response = client.post(
+        "/lti/login/", {"iss": "https://unknown.example", "login_hint": "x", "target_link_uri": LAUNCH_URL}
+    )
     assert response.status_code == 403
     assert b"<code>unknown_issuer</code>" in response.content
 
 
 def test_login_to_a_foreign_target_is_refused(client: Any, reg: Registered) -> None:
     response = client.post(
-        "/lti/login/", {"iss": reg.platform.issuer, "login_hint": "x", "target_link_uri": "https://evil.example/lti/launch/"}
+        "/lti/login/",
+        {"iss": reg.platform.issuer, "login_hint": "x", "target_link_uri": "https://evil.example/lti/launch/"},
     )
     assert response.status_code == 400
     assert b"<code>foreign_target</code>" in response.content
@@ -238,7 +255,11 @@ def test_refusals_are_logged_with_their_code_and_nothing_personal(client: Any, r
     [
         ({"lti_roles": ["Instructor"]}, "teacher", "김민준"),
         ({"lti_roles": ["Learner"]}, "student", "김민준"),
-        ({"lti_roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"]}, "teacher", "김민준"),
+        (
+            {"lti_roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"]},
+            "teacher",
+            "김민준",
+        ),
         ({"lti_roles": ["http://example.com/roles#Astronaut"]}, "student", "김민준"),
         ({"lti_roles": ["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor"]}, "student", "김민준"),
         ({"lti_roles": []}, "student", "김민준"),
