@@ -50,6 +50,18 @@ def display_name(claims: dict[str, Any]) -> str:
     return _("LMS user %(suffix)s") % {"suffix": suffix}
 
 
+def _upsert(model: Any, lookup: dict[str, Any], defaults: dict[str, Any]) -> Any:
+    """``update_or_create`` that writes only when something changed (a returning launch reads)."""
+    row, created = model.objects.get_or_create(**lookup, defaults=defaults)
+    if not created:
+        changed = [name for name, value in defaults.items() if getattr(row, name) != value]
+        if changed:
+            for name in changed:
+                setattr(row, name, defaults[name])
+            row.save(update_fields=changed)
+    return row
+
+
 def _account(valid: ValidLaunch, role: str, school: School) -> tuple[LtiUser, User]:
     claims = valid.claims
     lti_user, _created = LtiUser.objects.select_for_update().get_or_create(
@@ -109,13 +121,11 @@ def _classroom(
             can_publish_scores="https://purl.imsglobal.org/spec/lti-ags/scope/score" in scopes,
             can_access_results="https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly" in scopes,
         )
-    lti_context, _created = LtiContext.objects.update_or_create(
-        deployment=valid.deployment, id_on_platform=context["id"][:255], defaults=defaults
-    )
-    LtiMembership.objects.update_or_create(
-        user=lti_user,
-        context=lti_context,
-        defaults={"is_instructor": role == checks.TEACHER, "is_learner": role == checks.STUDENT, "is_active": True},
+    lti_context = _upsert(LtiContext, {"deployment": valid.deployment, "id_on_platform": context["id"][:255]}, defaults)
+    _upsert(
+        LtiMembership,
+        {"user": lti_user, "context": lti_context},
+        {"is_instructor": role == checks.TEACHER, "is_learner": role == checks.STUDENT, "is_active": True},
     )
     link = ClassLink.objects.select_related("classroom").filter(context=lti_context).first()
     if link is None:
@@ -125,7 +135,8 @@ def _classroom(
         link = ClassLink.objects.create(context=lti_context, classroom=classroom)
     classroom = link.classroom
     member_role = MemberRole.TEACHER if role == checks.TEACHER else MemberRole.STUDENT
-    Membership.objects.update_or_create(classroom=classroom, user=user, defaults={"role": member_role})
+    _upsert(Membership, {"classroom": classroom, "user": user}, {"role": member_role})
+    link.classroom.lti_context = lti_context  # type: ignore[attr-defined]  # saves a query for the link
     return classroom
 
 
@@ -137,15 +148,17 @@ def _lesson(valid: ValidLaunch) -> LessonPage | None:
     return LessonPage.objects.live().filter(pk=int(raw)).first()
 
 
-def _assignment_link(valid: ValidLaunch, classroom: Classroom | None, user: User, role: str) -> AssignmentLink | None:
+def _assignment_link(
+    valid: ValidLaunch, classroom: Classroom | None, user: User, role: str, lesson: LessonPage | None
+) -> AssignmentLink | None:
     claim = valid.claims[checks.RESOURCE_LINK]
     if classroom is None:
         return None
-    lti_context = classroom.lti_link.context
-    resource_link, _created = LtiResourceLink.objects.update_or_create(
-        context=lti_context,
-        id_on_platform=claim["id"][:255],
-        defaults={"title": str(claim.get("title") or "")[:500], "description": str(claim.get("description") or "")},
+    lti_context = getattr(classroom, "lti_context", None) or classroom.lti_link.context
+    resource_link = _upsert(
+        LtiResourceLink,
+        {"context": lti_context, "id_on_platform": claim["id"][:255]},
+        {"title": str(claim.get("title") or "")[:500], "description": str(claim.get("description") or "")},
     )
     link, _created = AssignmentLink.objects.select_for_update().get_or_create(resource_link=resource_link)
     ags = valid.claims.get(AGS) or {}
@@ -154,7 +167,7 @@ def _assignment_link(valid: ValidLaunch, classroom: Classroom | None, user: User
     if isinstance(lineitem, str) and lineitem and link.lineitem_url != lineitem[:500]:
         link.lineitem_url = lineitem[:500]
         changed.append("lineitem_url")
-    if link.lesson_id is None and (lesson := _lesson(valid)) is not None:
+    if link.lesson_id is None and lesson is not None:
         link.lesson = lesson
         changed.append("lesson")
     if link.assignment_id is None and link.lesson is not None:
@@ -193,7 +206,7 @@ def launch_accept(valid: ValidLaunch) -> Launched:
         classroom = _classroom(valid, school_link.school, lti_user, user, role, grade)
         link = None
         if valid.message_type == checks.RESOURCE_LINK_REQUEST:
-            link = _assignment_link(valid, classroom, user, role)
+            link = _assignment_link(valid, classroom, user, role, lesson)
     return Launched(user, role, classroom, link)
 
 
