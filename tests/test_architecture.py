@@ -52,7 +52,7 @@ def test_the_layers_forbid_what_the_architecture_says():
 def sources() -> list[Path]:
     python = [
         p
-        for folder in ("edu", "classrooms", "courses")
+        for folder in ("edu", "classrooms", "courses", "lti")
         for p in (ROOT / folder).rglob("*.py")
         if "migrations" not in p.parts
     ]

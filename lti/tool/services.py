@@ -198,7 +198,7 @@ def launch_accept(valid: ValidLaunch) -> Launched:
         )
     role = checks.class_role(valid.claims[checks.ROLES])
     lesson = _lesson(valid)
-    grade = lesson.grade if lesson is not None and getattr(lesson, "grade", None) else 1
+    grade = lesson.grade if lesson is not None and lesson.grade else 1
     with transaction.atomic():
         lti_user, user = _account(valid, role, school_link.school)
         if not user.is_active:

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 LTI_SESSION_COOKIE = "baeum_lti"
 
@@ -30,7 +30,7 @@ def cross_site_cookie(
     response.cookies[name]["samesite"] = "None; Partitioned"
 
 
-def _restyle(morsel: Morsel[Any], response: HttpResponseBase, name: str) -> None:
+def _restyle(morsel: Morsel[Any], response: HttpResponse, name: str) -> None:
     max_age = morsel["max-age"]
     cross_site_cookie(
         response,
@@ -53,7 +53,7 @@ class LtiSessionMiddleware(SessionMiddleware):
             super().process_request(request)
             request.lti_session = False  # type: ignore[attr-defined]
 
-    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if not getattr(request, "lti_session", False):
             return super().process_response(request, response)
         request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)  # never touch the direct session's cookie
@@ -73,6 +73,6 @@ class LtiSessionMiddleware(SessionMiddleware):
 def start_lti_session(request: HttpRequest) -> None:
     """Give the request a fresh, empty session in the LTI cookie (the launch then signs in there),
     leaving any direct session of this browser as it is."""
-    engine = SessionMiddleware(lambda r: None).SessionStore  # type: ignore[arg-type,return-value]
+    engine = SessionMiddleware(lambda r: None).SessionStore  # type: ignore[arg-type]
     request.session = engine()
     request.lti_session = True  # type: ignore[attr-defined]

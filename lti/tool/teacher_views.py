@@ -4,6 +4,8 @@ lesson live, and the roster's last sync with a button to sync it now."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +17,7 @@ from classrooms.assignments.selectors import class_progress
 from classrooms.models import LiveSession, MemberRole, Membership, SessionState
 from edu.accounts.access import require_teacher
 from edu.accounts.models import User
-from lti.models import AssignmentLink, ClassLink
+from lti.models import AssignmentLink, ClassLink, ScoreState
 from lti.tool import ags, tasks
 
 
@@ -40,7 +42,7 @@ def link_page(request: HttpRequest, link_id: int) -> HttpResponse:
     link = link_for_teacher(teacher, link_id)
     class_link = link.resource_link.context.baeum
     classroom = class_link.classroom
-    rows = []
+    rows: list[dict[str, Any]] = []
     if link.assignment is not None:
         _assignments, students, cells = class_progress(classroom)
         states = ags.link_score_states(link)
@@ -56,7 +58,7 @@ def link_page(request: HttpRequest, link_id: int) -> HttpResponse:
             "classroom": classroom,
             "class_link": class_link,
             "rows": rows,
-            "failed": sum(1 for r in rows if r["sent"] is not None and r["sent"].state == "failed"),
+            "failed": sum(1 for r in rows if r["sent"] is not None and r["sent"].state == ScoreState.FAILED),
             "running": running,
         },
     )
