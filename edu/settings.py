@@ -175,6 +175,8 @@ CELERY_IMPORTS = ["edu.health", "classrooms.privacy.tasks", "lti.tool.tasks"]  #
 LTI_CLOCK_LEEWAY = env.int("LTI_CLOCK_LEEWAY", 60, minimum=0)  # seconds of clock skew allowed on exp/iat
 # Other audiences a launch token may name besides Baeum's client id (OIDC aud/azp); none by default.
 LTI_TRUSTED_AUDIENCES = env.list("LTI_TRUSTED_AUDIENCES", [])
+# Plain-http LMS addresses on loopback only (tests, a laptop); never with HTTPS on.
+LTI_ALLOW_HTTP_LOOPBACK = env.bool("LTI_ALLOW_HTTP_LOOPBACK", DEBUG or not HTTPS)
 LTI_KEY_MAX_AGE_DAYS = env.int("LTI_KEY_MAX_AGE_DAYS", 90, minimum=1)  # rotate Baeum's signing key after this
 
 # --- Accounts ---
