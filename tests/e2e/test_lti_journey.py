@@ -6,10 +6,13 @@ instructor starts a live session from the launch and the learner follows it in t
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from playwright.sync_api import FrameLocator, Page, expect
@@ -54,10 +57,17 @@ def baeum(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def lms() -> Iterator[TestPlatform]:
     platform = TestPlatform().start()
+    platform.fetch_jwks = fetch_over_loopback  # *.localhost resolves in Chromium, not in Python's resolver
     try:
         yield platform
     finally:
         platform.stop()
+
+
+def fetch_over_loopback(url: str) -> dict:
+    parts = urlsplit(url)
+    with urllib.request.urlopen(urlunsplit(parts._replace(netloc=f"127.0.0.1:{parts.port}")), timeout=5) as response:  # noqa: S310
+        return json.load(response)
 
 
 def tool_frame(page: Page) -> FrameLocator:
@@ -102,7 +112,8 @@ def test_lms_registers_baeum_and_a_lesson_goes_round_trip(new_page, baeum: str, 
     picker.get_by_role("checkbox", name=re.compile(LESSON)).check()
     shot(instructor, "lti-03-deep-link-picker")
     picker.get_by_role("button", name=re.compile("LMS")).first.click()
-    expect(picker.get_by_text(LESSON).first).to_be_visible()
+    shot(instructor, "lti-03b-after-return")
+    expect(picker.locator("td.title", has_text=LESSON)).to_be_visible()  # the LMS's page of added content
     (link,) = lms.deep_link_links
     assert link.custom.get("baeum_lesson")
     (lineitem,) = lms.lineitems_in("course-1", link.id)
@@ -138,6 +149,8 @@ def test_lms_registers_baeum_and_a_lesson_goes_round_trip(new_page, baeum: str, 
     student = tool_frame(learner)
     expect(student.locator("[data-live-student][data-ready='1']")).to_be_attached()
     expect(student.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+    expect(student.get_by_test_id("lobby")).to_be_visible()
+    frame.get_by_test_id("start").click()
     frame.get_by_test_id("next").click()
     expect(student.get_by_test_id("slide").locator("[data-slide-index='1']")).to_be_attached()
     shot(learner, "lti-05-learner-follows-live")
