@@ -170,6 +170,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_IMPORTS = ["edu.health", "classrooms.privacy.tasks", "lti.tool.tasks"]  # modules with tasks outside an app's tasks.py
+# Periodic tasks for `celery -A edu beat` (docs/deployment.md): the LTI score sweep (retries after backoff,
+# nudges lost with a broker outage), the signing-key rotation, and the purge of expired data exports.
+CELERY_BEAT_SCHEDULE = {
+    "lti-send-due-scores": {"task": "lti.send_due_scores", "schedule": 60.0},
+    "lti-rotate-keys": {"task": "lti.rotate_keys", "schedule": 24 * 3600.0},
+    "privacy-exports-purge": {"task": "privacy.exports_purge", "schedule": 3600.0},
+}
 
 # --- LTI 1.3 (docs/lti-tool.md, ADR 0010) ---
 LTI_CLOCK_LEEWAY = env.int("LTI_CLOCK_LEEWAY", 60, minimum=0)  # seconds of clock skew allowed on exp/iat

@@ -70,7 +70,19 @@ def _account(valid: ValidLaunch, role: str, school: School) -> tuple[LtiUser, Us
     name = display_name(claims)
     user = lti_user.auth_user
     if user is None:
-        user = external_account_create(role=Role.TEACHER if role == checks.TEACHER else Role.STUDENT, display_name=name)
+        # One account per (issuer, sub): the same person reached through another registration of
+        # the same LMS (another client id) keeps the account they have.
+        known = (
+            LtiUser.objects.filter(registration__issuer=valid.registration.issuer, sub=claims["sub"])
+            .exclude(auth_user=None)
+            .select_related("auth_user")
+            .first()
+        )
+        user = known.auth_user if known is not None else None
+        if user is None:
+            user = external_account_create(
+                role=Role.TEACHER if role == checks.TEACHER else Role.STUDENT, display_name=name
+            )
         lti_user.auth_user = user
         lti_user.save(update_fields=["auth_user", "datetime_modified"])
         SchoolMembership.objects.get_or_create(user=user, defaults={"school": school})
@@ -111,10 +123,11 @@ def _classroom(
     }
     if isinstance(nrps, dict) and isinstance(nrps.get("context_memberships_url"), str):
         defaults["memberships_url"] = nrps["context_memberships_url"][:200]
-    if isinstance(ags, dict) and isinstance(ags.get("lineitems"), str):
+    if isinstance(ags, dict):
         scopes = ags.get("scope") or []
+        if isinstance(ags.get("lineitems"), str):
+            defaults["lineitems_url"] = ags["lineitems"][:200]
         defaults.update(
-            lineitems_url=ags["lineitems"][:200],
             can_query_lineitems="https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly" in scopes
             or "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem" in scopes,
             can_manage_lineitems="https://purl.imsglobal.org/spec/lti-ags/scope/lineitem" in scopes,

@@ -63,7 +63,8 @@ class LtiSessionMiddleware(SessionMiddleware):
         if morsel is not None and morsel.value:
             _restyle(morsel, response, LTI_SESSION_COOKIE)
         elif had_cookie and getattr(request, "session", None) is not None and request.session.is_empty():
-            response.delete_cookie(LTI_SESSION_COOKIE, path="/", samesite="None")
+            cross_site_cookie(response, LTI_SESSION_COOKIE, "", max_age=0)  # with Partitioned, or the browser keeps it
+            response.cookies[LTI_SESSION_COOKIE]["expires"] = "Thu, 01 Jan 1970 00:00:00 GMT"
         csrf = response.cookies.get(settings.CSRF_COOKIE_NAME)
         if csrf is not None and csrf.value:
             _restyle(csrf, response, settings.CSRF_COOKIE_NAME)

@@ -1,6 +1,6 @@
 """Celery tasks of the LTI tool. Thin: each takes an id, calls a named operation, and (for the
 outbox) queues the next attempt. Registered through ``CELERY_IMPORTS`` in edu/settings.py; the
-periodic ones are in ``LTI_BEAT_SCHEDULE``, which the settings hand to Celery beat."""
+periodic ones are scheduled in ``CELERY_BEAT_SCHEDULE`` (edu/settings.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,6 @@ from celery import shared_task
 log = logging.getLogger("baeum.lti")
 
 ROSTER_MIN_INTERVAL = timedelta(minutes=10)  # instructor launches come often; the roster changes rarely
-
-LTI_BEAT_SCHEDULE = {
-    "lti-send-due-scores": {"task": "lti.send_due_scores", "schedule": 60.0},
-    "lti-rotate-keys": {"task": "lti.rotate_keys", "schedule": 24 * 3600.0},
-}
 
 
 @shared_task(name="lti.send_score")

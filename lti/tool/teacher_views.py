@@ -18,7 +18,7 @@ from classrooms.models import LiveSession, MemberRole, Membership, SessionState
 from edu.accounts.access import require_teacher
 from edu.accounts.models import User
 from lti.models import AssignmentLink, ClassLink, ScoreState
-from lti.tool import ags, tasks
+from lti.tool import ags, tasks, tokens
 
 
 def link_for_teacher(user: User, link_id: int) -> AssignmentLink:
@@ -48,7 +48,9 @@ def link_page(request: HttpRequest, link_id: int) -> HttpResponse:
         states = ags.link_score_states(link)
         for student in students:
             cell = cells.get((link.assignment.pk, student.pk))
-            rows.append({"student": student, "cell": cell, "sent": states.get(student.pk)})
+            sent = states.get(student.pk)
+            error = ags.score_error_text(sent) if sent is not None else ""
+            rows.append({"student": student, "cell": cell, "sent": sent, "error": error})
     running = LiveSession.objects.filter(classroom=classroom).exclude(state=SessionState.ENDED).order_by("-pk").first()
     return render(
         request,
@@ -60,6 +62,7 @@ def link_page(request: HttpRequest, link_id: int) -> HttpResponse:
             "rows": rows,
             "failed": sum(1 for r in rows if r["sent"] is not None and r["sent"].state == ScoreState.FAILED),
             "running": running,
+            "roster_error": tokens.reason_text(class_link.roster_error) if class_link.roster_error else "",
         },
     )
 
@@ -72,7 +75,7 @@ def link_roster_sync(request: HttpRequest, link_id: int) -> HttpResponse:
     if not link.resource_link.context.memberships_url:
         messages.error(request, _("The LMS did not offer its roster (Names and Role Provisioning) for this course."))
     else:
-        transaction.on_commit(lambda: tasks.sync_roster.delay(class_link.pk))
+        transaction.on_commit(lambda: tasks.sync_roster.delay(class_link.pk, force=True), robust=True)
         messages.success(request, _("Roster sync started. Reload the page in a moment."))
     return redirect("lti:link", link_id=link.pk)
 
@@ -81,6 +84,6 @@ def link_roster_sync(request: HttpRequest, link_id: int) -> HttpResponse:
 def link_scores_resend(request: HttpRequest, link_id: int) -> HttpResponse:
     teacher = require_teacher(request.user)
     link = link_for_teacher(teacher, link_id)
-    count = ags.scores_resend(link)
+    count = len(ags.scores_resend(link))
     messages.success(request, _("%(count)d scores will be sent again.") % {"count": count})
     return redirect("lti:link", link_id=link.pk)

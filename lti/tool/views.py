@@ -7,6 +7,7 @@ import logging
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth import login
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lti_tool.models import Key, LtiRegistration
 
-from lti.tool import checks, services, state
+from lti.tool import checks, services, state, tasks
 from lti.tool.checks import LaunchRejected
 from lti.tool.framing import FRAME_ORIGINS_KEY, origin_of
 from lti.tool.session import cross_site_cookie, start_lti_session
@@ -26,6 +27,7 @@ from lti.tool.validation import ValidLaunch, launch_validate, login_memory, stat
 log = logging.getLogger("baeum.lti")
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id", "lti_deployment_id")
 DEEP_LINK_KEY = "lti_deep_link"
+COOKIE_PROBE = "baeum_lti_probe"  # readable by the login page's script: were cookies kept in the frame?
 
 
 def rejected(request: HttpRequest, error: LaunchRejected, *, retry: dict[str, str] | None = None) -> HttpResponse:
@@ -89,7 +91,16 @@ def login_initiation(request: HttpRequest) -> HttpResponse:
     }
     if params.get("lti_message_hint"):
         query["lti_message_hint"] = params["lti_message_hint"]
-    response = redirect(f"{registration.auth_url}{'&' if '?' in registration.auth_url else '?'}{urlencode(query)}")
+    auth_url = f"{registration.auth_url}{'&' if '?' in registration.auth_url else '?'}{urlencode(query)}"
+    if request.headers.get("Sec-Fetch-Dest") == "iframe" and source.get("new_window") != "1":
+        # In the LMS's frame: before spending the LMS's one-time login hint, see whether this
+        # browser keeps Baeum's cookies here; if not, offer a new window (which starts afresh).
+        again = {**params, "new_window": "1"}
+        context = {"auth_url": auth_url, "new_window_url": f"{reverse('lti:login')}?{urlencode(again)}"}
+        response: HttpResponse = render(request, "lti/login_check.html", context)
+        cross_site_cookie(response, COOKIE_PROBE, "1", max_age=state.LOGIN_TTL, httponly=False)
+    else:
+        response = redirect(auth_url)
     cross_site_cookie(response, state_cookie_name(state_value), "1", max_age=state.LOGIN_TTL)
     return response
 
@@ -123,6 +134,10 @@ def launch(request: HttpRequest) -> HttpResponseBase:
     login(request, launched.user, backend="lti.tool.backends.LtiLaunchBackend")
     request.session[FRAME_ORIGINS_KEY] = _frame_origins(valid)
     log.info("lti launch: %s as %s", valid.message_type, launched.role)
+    if launched.role == checks.TEACHER and launched.classroom is not None:
+        class_link = launched.classroom.lti_link
+        if class_link.context.memberships_url:  # the roster, at most every few minutes (tasks.sync_roster)
+            transaction.on_commit(lambda: tasks.sync_roster.delay(class_link.pk), robust=True)
     if valid.message_type == checks.DEEP_LINKING_REQUEST:
         request.session[DEEP_LINK_KEY] = {
             "registration_id": valid.registration.pk,

@@ -112,3 +112,28 @@ def test_a_launch_does_not_sign_out_the_direct_session(setup: tuple[Registered, 
 def test_direct_pages_still_refuse_framing(client: Any, setup: tuple[Registered, Any, Any]) -> None:
     response = client.get("/")
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_an_instructor_launch_syncs_the_roster(
+    setup: tuple[Registered, Any, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """The LMS's roster (NRPS) comes in on an instructor's launch: a learner who never launched
+    has a Baeum account in the class. (The task runs at once here, as in the embedded default.)"""
+    from edu.celery import app
+
+    reg, _personas, _library = setup
+    reg.platform.add_user("learner-2", [LEARNER], name="이서연", contexts=["course-1"])
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            launch_through_platform(Client(), reg, user="teacher-1", context="course-1", resource_link="link-1")
+    finally:
+        app.conf.task_always_eager = eager
+    classroom = ClassLink.objects.get().classroom
+    names = set(
+        Membership.objects.filter(classroom=classroom, role=MemberRole.STUDENT).values_list(
+            "user__display_name", flat=True
+        )
+    )
+    assert {"김민준", "이서연"} <= names

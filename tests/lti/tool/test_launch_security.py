@@ -304,3 +304,118 @@ def test_platform_key_rotation_is_followed(client: Any, reg: Registered) -> None
     token = new_key.sign(claims_for(reg, started.nonce), {"kid": new_key.kid})
     assert post_launch(client, token, started.state).status_code == 302
     assert LTI  # the claim prefix is shared with the helpers
+
+
+def test_login_in_a_frame_checks_cookies_before_spending_the_lms_hint(client: Any, reg: Registered) -> None:
+    """In the LMS's iframe, the login page first checks that cookies are kept there; it offers a new
+    window (a fresh login, top level) instead of sending the browser to the LMS with its hint."""
+    params = {"iss": reg.platform.issuer, "login_hint": "x", "target_link_uri": LAUNCH_URL, "lti_message_hint": "h"}
+    response = client.post("/lti/login/", params, HTTP_SEC_FETCH_DEST="iframe")
+    assert response.status_code == 200
+    assert reg.platform.auth_url.encode() in response.content  # where the script goes when cookies are kept
+    probe = response.cookies["baeum_lti_probe"]
+    assert probe.value == "1" and not probe["httponly"] and "Partitioned" in probe["samesite"]
+    new_window = response.context["new_window_url"]
+    assert "new_window=1" in new_window and "lti_message_hint=h" in new_window
+    again = client.get(new_window, HTTP_SEC_FETCH_DEST="document")
+    assert again.status_code == 302 and again["Location"].startswith(reg.platform.auth_url)
+
+
+def test_login_without_a_login_hint(client: Any, reg: Registered) -> None:
+    response = client.post("/lti/login/", {"iss": reg.platform.issuer, "target_link_uri": LAUNCH_URL})
+    assert response.status_code == 400 and b"<code>bad_login</code>" in response.content
+
+
+def test_login_that_cannot_tell_two_registrations_apart(client: Any, reg: Registered) -> None:
+    from lti_tool.models import LtiRegistration
+
+    LtiRegistration.objects.create(
+        name="Second",
+        issuer=reg.platform.issuer,
+        client_id="second-client",
+        auth_url=reg.platform.auth_url,
+        token_url=reg.platform.token_url,
+        keyset_url=reg.platform.jwks_url,
+    )
+    response = client.post(
+        "/lti/login/", {"iss": reg.platform.issuer, "login_hint": "x", "target_link_uri": LAUNCH_URL}
+    )
+    assert response.status_code == 400 and b"<code>ambiguous_client</code>" in response.content
+
+
+def test_launch_without_an_id_token(client: Any, reg: Registered) -> None:
+    started = login(client, reg)
+    refused(client, "", started.state, "no_id_token")
+
+
+def test_registration_switched_off_between_login_and_launch(client: Any, reg: Registered) -> None:
+    token, state = forge(client, reg)
+    reg.registration.is_active = False
+    reg.registration.save()
+    refused(client, token, state, "no_registration", 403)
+
+
+def test_platform_keys_unreachable(client: Any, reg: Registered) -> None:
+    token, state = forge(client, reg)
+    reg.registration.keyset_url = "http://127.0.0.1:9/jwks"  # nothing listens on the discard port
+    reg.registration.save()
+    refused(client, token, state, "keys_unavailable", 502)
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"), [({"aud": 42}, "bad_aud"), ({"lti_context": {"title": "no id"}}, "bad_context")]
+)
+def test_malformed_claims(client: Any, reg: Registered, changes: dict[str, Any], code: str) -> None:
+    refused(client, *forge(client, reg, **changes), code)
+
+
+def test_deployment_without_a_school(client: Any, reg: Registered) -> None:
+    from lti.models import DeploymentSchool
+
+    DeploymentSchool.objects.filter(deployment=reg.deployment).delete()
+    refused(client, *forge(client, reg), "no_school", 403)
+
+
+def test_switched_off_account(client: Any, reg: Registered) -> None:
+    token, state = forge(client, reg)
+    assert post_launch(client, token, state).status_code == 302
+    user = LtiUser.objects.get(sub="learner-1").auth_user
+    user.is_active = False
+    user.save()
+    token, state = forge(client, reg)
+    response = post_launch(client, token, state)
+    assert response.status_code == 403 and b"<code>inactive</code>" in response.content
+
+
+def test_one_account_per_issuer_and_sub_across_registrations(client: Any, reg: Registered) -> None:
+    """The same LMS registered twice (two client ids): a person launched through both is one account."""
+    from django.test import Client
+    from lti_tool.models import LtiDeployment, LtiRegistration
+
+    from lti.models import DeploymentSchool
+
+    token, state = forge(client, reg)
+    assert post_launch(client, token, state).status_code == 302
+    second = LtiRegistration.objects.create(
+        name="Second",
+        issuer=reg.platform.issuer,
+        client_id="second-client",
+        auth_url=reg.platform.auth_url,
+        token_url=reg.platform.token_url,
+        keyset_url=reg.platform.jwks_url,
+    )
+    deployment = LtiDeployment.objects.create(registration=second, deployment_id="dep-2", is_active=True)
+    DeploymentSchool.objects.create(deployment=deployment, school=reg.deployment.baeum.school)
+    other = Client()
+    response = other.post(
+        "/lti/login/",
+        {"iss": reg.platform.issuer, "login_hint": "x", "target_link_uri": LAUNCH_URL, "client_id": "second-client"},
+    )
+    from urllib.parse import parse_qsl, urlsplit
+
+    query = dict(parse_qsl(urlsplit(response["Location"]).query))
+    claims = claims_for(reg, query["nonce"], aud="second-client", lti_deployment_id="dep-2")
+    token = reg.platform.sign(claims, {"kid": reg.platform.kid})
+    assert post_launch(other, token, query["state"]).status_code == 302
+    accounts = set(LtiUser.objects.filter(sub="learner-1").values_list("auth_user", flat=True))
+    assert len(accounts) == 1 and None not in accounts
