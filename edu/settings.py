@@ -169,7 +169,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_IMPORTS = ["edu.health", "classrooms.privacy.tasks", "lti.tool.tasks"]  # modules with tasks outside an app's tasks.py
+# Modules with tasks outside an app's tasks.py.
+CELERY_IMPORTS = ["edu.health", "classrooms.privacy.tasks", "lti.tool.tasks"]
 # Periodic tasks for `celery -A edu beat` (docs/deployment.md): the LTI score sweep (retries after backoff,
 # nudges lost with a broker outage), the signing-key rotation, and the purge of expired data exports.
 CELERY_BEAT_SCHEDULE = {

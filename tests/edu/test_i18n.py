@@ -60,7 +60,7 @@ def test_the_korean_catalogue_has_every_message_of_the_sources(tmp_path):
     import subprocess
     import sys
 
-    for name in ["edu", "classrooms", "courses", "locale"]:
+    for name in ["edu", "classrooms", "courses", "lti", "locale"]:
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     subprocess.run(
