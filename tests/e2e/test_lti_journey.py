@@ -121,6 +121,7 @@ def test_lms_registers_baeum_and_a_lesson_goes_round_trip(new_page, baeum: str, 
     # The instructor opens the link: Baeum's page for it, in the iframe.
     instructor.goto(lms.course_url("course-1", "teacher-1", link=link.id))
     expect(tool_frame(instructor).get_by_test_id("lti-link-title")).to_contain_text(LESSON)
+    shot(instructor, "lti-03c-instructor-link-page")
 
     # The learner opens it in the iframe, answers, and the score reaches the LMS gradebook.
     learner = new_page()
@@ -139,6 +140,9 @@ def test_lms_registers_baeum_and_a_lesson_goes_round_trip(new_page, baeum: str, 
     scores = lms.scores_for(lineitem, "learner-1")
     assert scores, "no score arrived at the LMS"
     assert scores[-1]["scoreGiven"] > 0 and scores[-1]["userId"] == "learner-1"
+    instructor.goto(lms.course_url("course-1", "teacher-1", link=link.id))  # the score, sent, on Baeum's page
+    expect(tool_frame(instructor).locator("td[data-sync='sent']")).to_have_count(1)
+    shot(instructor, "lti-04b-instructor-sees-score-sent")
 
     # The instructor teaches it live from the launch; the learner, launching again, follows it.
     instructor.goto(lms.course_url("course-1", "teacher-1", link=link.id))
