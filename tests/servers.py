@@ -12,6 +12,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,29 @@ class PrivateRedis:
             self.process.kill()
             self.process.wait()
             self.process = None
+
+
+@contextmanager
+def demo_server(var_dir: Path, port: int, base: str, **extra: str) -> Iterator[dict[str, str]]:
+    """A uvicorn on 127.0.0.1:``port`` serving ``base``, on a fresh, migrated database with the demo
+    data (a throwaway PostgreSQL database when DATABASE_URL is set, dropped after). Yields its env."""
+    env = server_env(var_dir, base, **extra)
+    databases: Iterator[str] | None = None
+    if os.environ.get("DATABASE_URL"):
+        databases = postgres_database(os.environ["DATABASE_URL"])
+        env["DATABASE_URL"] = next(databases)
+    log_path = var_dir / "server.log"
+    try:
+        manage(env, "migrate", "--noinput")
+        manage(env, "demo_data")
+        server = start_uvicorn(env, port, log_path)
+        try:
+            wait_healthy(f"http://127.0.0.1:{port}", server, log_path)
+            yield env
+        finally:
+            from tests.helpers import stop_process
+
+            stop_process(server)
+    finally:
+        if databases is not None:
+            next(databases, None)

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.steps import SERVER_ENV
-from tests.helpers import stop_process
-from tests.servers import free_port, manage, postgres_database, server_env, start_uvicorn, wait_healthy
+from tests.servers import demo_server, free_port
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,25 +31,9 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     var_dir = tmp_path_factory.mktemp("e2e-var")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = server_env(var_dir, base)
-    databases: Iterator[str] | None = None
-    if os.environ.get("DATABASE_URL"):
-        databases = postgres_database(os.environ["DATABASE_URL"])
-        env["DATABASE_URL"] = next(databases)
-    log_path = var_dir / "server.log"
-    try:
-        manage(env, "migrate", "--noinput")
-        manage(env, "demo_data")
+    with demo_server(var_dir, port, base) as env:
         SERVER_ENV.update(env)
-        server = start_uvicorn(env, port, log_path)
-        try:
-            wait_healthy(base, server, log_path)
-            yield base
-        finally:
-            stop_process(server)
-    finally:
-        if databases is not None:
-            next(databases, None)
+        yield base
 
 
 @pytest.fixture(scope="session")

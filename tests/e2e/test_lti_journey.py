@@ -7,11 +7,9 @@ instructor starts a live session from the launch and the learner follows it in t
 from __future__ import annotations
 
 import json
-import os
 import re
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -19,9 +17,8 @@ from playwright.sync_api import FrameLocator, Page, expect
 
 from classrooms.management.commands.demo_data import DEMO_PASSWORD
 from tests.e2e.steps import shot
-from tests.helpers import stop_process
 from tests.lti.platform import INSTRUCTOR, LEARNER, TestPlatform
-from tests.servers import free_port, manage, postgres_database, server_env, start_uvicorn, wait_healthy
+from tests.servers import demo_server, free_port
 
 pytestmark = pytest.mark.e2e
 LESSON = "분수의 종류와 크기 비교"
@@ -34,24 +31,8 @@ def baeum(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     var_dir = tmp_path_factory.mktemp("lti-var")
     port = free_port()
     base = f"http://baeum.localhost:{port}"
-    env = server_env(var_dir, base, ALLOWED_HOSTS="baeum.localhost,127.0.0.1", CELERY_TASK_ALWAYS_EAGER="true")
-    databases = None
-    if os.environ.get("DATABASE_URL"):
-        databases = postgres_database(os.environ["DATABASE_URL"])
-        env["DATABASE_URL"] = next(databases)
-    log_path = Path(var_dir) / "server.log"
-    try:
-        manage(env, "migrate", "--noinput")
-        manage(env, "demo_data")
-        server = start_uvicorn(env, port, log_path)
-        try:
-            wait_healthy(f"http://127.0.0.1:{port}", server, log_path)
-            yield base
-        finally:
-            stop_process(server)
-    finally:
-        if databases is not None:
-            next(databases, None)
+    with demo_server(var_dir, port, base, ALLOWED_HOSTS="baeum.localhost,127.0.0.1", CELERY_TASK_ALWAYS_EAGER="true"):
+        yield base
 
 
 @pytest.fixture(scope="module")
