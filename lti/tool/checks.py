@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
@@ -188,3 +189,34 @@ def class_role(roles: Sequence[str]) -> str:
     if names == {MENTOR}:
         raise _reject("mentor_role", _("Baeum does not support observer (mentor) launches yet."), status=403)
     return STUDENT
+
+
+# --- addresses from outside ----------------------------------------------------------------------
+
+
+def split_url(value: object) -> SplitResult | None:
+    """``urlsplit`` of an address that came from outside, or None when it is not one (a malformed
+    IPv6 host such as ``http://[`` makes ``urlsplit`` raise)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - a bad port raises here, not later
+    except ValueError:
+        return None
+    return parts
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def service_url(value: object, *, max_length: int, http_loopback: bool) -> str | None:
+    """An LMS service address from a launch (roster, line items): https (plain http only on
+    loopback, when allowed), no user info, not longer than the column. None otherwise: Baeum sends
+    its bearer tokens nowhere else, and never to a truncated address."""
+    parts = split_url(value)
+    if parts is None or not parts.hostname or parts.username or parts.password or len(str(value)) > max_length:
+        return None
+    if parts.scheme == "https" or (parts.scheme == "http" and http_loopback and parts.hostname in LOOPBACK):
+        return str(value)
+    return None

@@ -98,7 +98,10 @@ def settings_read(claim: object) -> DeepLinkSettings:
     if not isinstance(claim, Mapping):
         raise DeepLinkRefused("no_settings", _("The LMS's deep linking request has no settings."))
     return_url = claim.get("deep_link_return_url")
-    parts = urlsplit(return_url) if isinstance(return_url, str) else None
+    try:
+        parts = urlsplit(return_url) if isinstance(return_url, str) else None
+    except ValueError:  # a malformed IPv6 host
+        parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise DeepLinkRefused("bad_return_url", _("The LMS's deep linking request has no valid return address."))
     accept = claim.get("accept_types")
@@ -122,7 +125,7 @@ def choice_read(raw: Sequence[str], *, accept_multiple: bool) -> list[int]:
     ids: list[int] = []
     for value in raw:
         value = value.strip()
-        if not value.isdigit() or len(value) > 12:
+        if not (value.isascii() and value.isdigit()) or len(value) > 12:
             raise DeepLinkRefused("bad_lesson", _("The chosen lessons were not understood. Choose them again."))
         if int(value) not in ids:
             ids.append(int(value))

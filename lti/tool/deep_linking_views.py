@@ -63,12 +63,12 @@ class Filters:
         grade, scope = data.get("grade", ""), data.get("scope", "")
         ids: list[int] = []
         for value in chosen:
-            if value.isdigit() and len(value) <= 12 and int(value) not in ids:
+            if value.isascii() and value.isdigit() and len(value) <= 12 and int(value) not in ids:
                 ids.append(int(value))
         return cls(
             scope=scope if scope in (MINE, SCHOOL) else LIBRARY,
             query=" ".join(data.get("q", "").split())[:100],
-            grade=int(grade) if grade.isdigit() and 1 <= int(grade) <= 12 else None,
+            grade=int(grade) if grade.isascii() and grade.isdigit() and 1 <= int(grade) <= 12 else None,
             subject=data.get("subject", "").strip()[:100],
             code=data.get("code", "").strip()[:40],
             page=data.get("page", "1")[:6],
@@ -259,7 +259,7 @@ def deep_link(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         filters = Filters.read(request.POST, request.POST.getlist("lesson"))
         goto = request.POST.get("goto", "1")
-        filters = replace(filters, page=goto[:6] if goto.isdigit() else "1")
+        filters = replace(filters, page=goto[:6] if goto.isascii() and goto.isdigit() else "1")
         query = filters.querystring()
         return redirect(reverse("lti:deep_link") + (f"?{query}" if query else ""))
     return _picker(request, teacher, settings, Filters.read(request.GET, request.GET.getlist("chosen")))

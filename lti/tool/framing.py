@@ -13,10 +13,11 @@ FRAME_ORIGINS_KEY = "lti_frame_origins"
 
 
 def origin_of(url: object) -> str | None:
-    if not isinstance(url, str):
+    try:
+        parts = urlsplit(url) if isinstance(url, str) else None
+    except ValueError:  # a malformed IPv6 host
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}"
 

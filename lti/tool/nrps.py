@@ -65,7 +65,10 @@ class Listed:
 
 
 def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed next-page address: matches no origin, so it is not followed
+        return "", ""
     return parts.scheme, parts.netloc
 
 
@@ -138,10 +141,7 @@ def _account(lti_user: LtiUser, member: Listed, school_id: int) -> User:
         lti_user.save(update_fields=["auth_user", "datetime_modified"])
         SchoolMembership.objects.get_or_create(user=user, defaults={"school_id": school_id})
         return user
-    changed = []
-    if member.role == checks.TEACHER and user.role == Role.STUDENT:
-        user.role = Role.TEACHER
-        changed.append("role")
+    changed = []  # the account's role stays as first made (see lti.tool.services._account)
     if len(member.claims) > 1 and user.display_name != name:  # the LMS sent a name
         user.display_name = name
         changed.append("display_name")
@@ -163,7 +163,8 @@ def _apply(link: ClassLink, registration: LtiRegistration, listed: dict[str, Lis
         before = lti_members.get(lti_user.pk)
         flags = {"is_instructor": member.role == checks.TEACHER, "is_learner": member.role == checks.STUDENT}
         LtiMembership.objects.update_or_create(user=lti_user, context=context, defaults={**flags, "is_active": True})
-        role = MemberRole.TEACHER if member.role == checks.TEACHER else MemberRole.STUDENT
+        teaches = member.role == checks.TEACHER and user.is_teacher  # a student account teaches nowhere
+        role = MemberRole.TEACHER if teaches else MemberRole.STUDENT
         seat = class_members.get(user.pk)
         if seat is None:
             class_members[user.pk] = Membership.objects.create(classroom=classroom, user=user, role=role)

@@ -1,12 +1,9 @@
-"""Registering an LMS with Baeum: by 1EdTech LTI Dynamic Registration 1.0 from a one-time invite, or
-by hand on the setup page. Registrations are keyed on (issuer, client_id) and hold deployments; each
-deployment belongs to one Baeum school (``DeploymentSchool``). The rules are plain functions in
-``registration_rules``; here are the outbound HTTP calls, the operations on rows (each in one
-transaction: a refusal leaves nothing), the setup page's reads and its access helper.
-
-An invite's token is its only authority (the LMS admin may not be signed in to Baeum): only its
-sha256 digest is stored, it is single use and lives ``INVITE_DAYS`` days. What the registration page
-fetched from the LMS waits server-side in the cache, never trusted from the form."""
+"""Registering an LMS with Baeum: by 1EdTech LTI Dynamic Registration 1.0 from a one-time invite, or by
+hand on the setup page. Registrations are keyed on (issuer, client_id) and hold deployments, each of one
+Baeum school (``DeploymentSchool``). Rules: ``registration_rules``; here the outbound HTTP calls, the
+operations on rows (each in one transaction: a refusal leaves nothing), the setup page's reads and its
+access helper. An invite's token is its only authority (the LMS admin may not be signed in): only its
+sha256 digest is kept, single use, ``INVITE_DAYS`` days; what the page fetched waits in the cache."""
 
 from __future__ import annotations
 
@@ -22,7 +19,6 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +28,7 @@ from classrooms.models import School
 from classrooms.selectors import school_for_user
 from edu.accounts.models import Role, User
 from lti.models import DeploymentSchool, RegistrationInvite
+from lti.tool.addresses import refuse_internal
 from lti.tool.registration_rules import (
     PlatformConfig,
     RegistrationRefused,
@@ -41,6 +38,7 @@ from lti.tool.registration_rules import (
     platform_config_parse,
     url_problem,
 )
+from lti.tool.registration_selectors import open_invites, school_registrations, shared_registration_ids  # noqa: F401
 
 log = logging.getLogger("baeum.lti")
 INVITE_DAYS = 7
@@ -49,10 +47,6 @@ HTTP_TIMEOUT = 10
 
 
 # --- Outbound HTTP -----------------------------------------------------------------------------
-
-
-def _bearer(registration_token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {registration_token}"} if registration_token else {}
 
 
 def platform_config_fetch(configuration_url: str, registration_token: str = "") -> PlatformConfig:
@@ -64,7 +58,11 @@ def platform_config_fetch(configuration_url: str, registration_token: str = "") 
             "bad_configuration_url",
             _("The LMS sent an unusable configuration address. %(problem)s") % {"problem": problem},
         )
-    headers = {"Accept": "application/json", **_bearer(registration_token)}
+    refuse_internal(configuration_url, http_loopback)
+    headers = {
+        "Accept": "application/json",
+        **({"Authorization": f"Bearer {registration_token}"} if registration_token else {}),
+    }
     try:
         response = requests.get(configuration_url, headers=headers, timeout=HTTP_TIMEOUT, allow_redirects=False)
     except requests.RequestException as error:
@@ -101,7 +99,11 @@ def client_register(
     platform: PlatformConfig, metadata: dict[str, Any], registration_token: str
 ) -> tuple[str, str | None]:
     """POST the client registration to the LMS; Baeum's client_id and the deployment id it answers."""
-    headers = {"Accept": "application/json", **_bearer(registration_token)}
+    refuse_internal(platform.registration_endpoint, allow_http_loopback())
+    headers = {
+        "Accept": "application/json",
+        **({"Authorization": f"Bearer {registration_token}"} if registration_token else {}),
+    }
     try:
         response = requests.post(
             platform.registration_endpoint, json=metadata, headers=headers, timeout=HTTP_TIMEOUT, allow_redirects=False
@@ -330,29 +332,6 @@ def registration_deactivate(*, registration: LtiRegistration, school: School) ->
 # --- Reads for the setup page ------------------------------------------------------------------
 
 
-def school_registrations(school: School) -> QuerySet[LtiRegistration]:
-    """The registrations with a deployment of ``school`` or made from its invites, each with
-    ``school_deployments`` (only this school's)."""
-    invited = RegistrationInvite.objects.filter(school=school, registration__isnull=False).values("registration_id")
-    mine = LtiDeployment.objects.filter(baeum__school=school).order_by("deployment_id")
-    return (
-        LtiRegistration.objects.filter(Q(deployments__baeum__school=school) | Q(pk__in=invited))
-        .distinct()
-        .order_by("name", "pk")
-        .prefetch_related(Prefetch("deployments", queryset=mine, to_attr="school_deployments"))
-    )
-
-
-def open_invites(school: School, now: datetime | None = None) -> QuerySet[RegistrationInvite]:
-    unused = RegistrationInvite.objects.filter(school=school, used_at__isnull=True)
-    return unused.filter(expires_at__gt=now or timezone.now()).order_by("-created_at")
-
-
-def shared_registration_ids(school: School, registrations: list[LtiRegistration]) -> set[int]:
-    ids = DeploymentSchool.objects.filter(deployment__registration__in=registrations).exclude(school=school)
-    return set(ids.values_list("deployment__registration_id", flat=True))
-
-
 # --- Access ------------------------------------------------------------------------------------
 
 
@@ -369,7 +348,11 @@ def school_admin_for(request: HttpRequest) -> tuple[User, School]:
     if user.is_superuser:
         raw = request.GET.get("school") or request.POST.get("school") or ""
         if raw:
-            chosen = School.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
+            chosen = (
+                School.objects.filter(pk=int(raw)).first()
+                if raw.isascii() and raw.isdigit() and len(raw) < 12
+                else None
+            )
             if chosen is None:
                 raise Http404
             return user, chosen

@@ -48,7 +48,11 @@ def allow_http_loopback() -> bool:
 
 def url_problem(url: str, *, http_loopback: bool) -> str | None:
     """Why ``url`` cannot be an LMS address, or None when it can (see the module's decisions)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a bad port raises here
+    except ValueError:
+        return _("Enter a full web address starting with https://.")
     if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
         return _("Enter a full web address starting with https://.")
     if parts.username or parts.password:
@@ -62,7 +66,10 @@ def issuer_matches(issuer: str, configuration_url: str) -> bool:
     """Dynamic Registration §3.5.1: the openid-configuration URL starts with the issuer (same scheme,
     host and port; the issuer's path, if any, is a whole-segment prefix); the issuer has no query or
     fragment."""
-    iss, conf = urlsplit(issuer), urlsplit(configuration_url)
+    try:
+        iss, conf = urlsplit(issuer), urlsplit(configuration_url)
+    except ValueError:
+        return False
     if iss.query or iss.fragment or not iss.hostname:
         return False
     if (iss.scheme, iss.netloc.lower()) != (conf.scheme, conf.netloc.lower()):

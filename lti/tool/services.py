@@ -8,6 +8,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -72,8 +74,12 @@ def _account(valid: ValidLaunch, role: str, school: School) -> tuple[LtiUser, Us
     if user is None:
         # One account per (issuer, sub): the same person reached through another registration of
         # the same LMS (another client id) keeps the account they have.
-        known = (
-            LtiUser.objects.filter(registration__issuer=valid.registration.issuer, sub=claims["sub"])
+        known = (  # and the same keys: another school's admin registering this issuer with their own keys gets nobody
+            LtiUser.objects.filter(
+                registration__issuer=valid.registration.issuer,
+                registration__keyset_url=valid.registration.keyset_url,
+                sub=claims["sub"],
+            )
             .exclude(auth_user=None)
             .select_related("auth_user")
             .first()
@@ -87,10 +93,8 @@ def _account(valid: ValidLaunch, role: str, school: School) -> tuple[LtiUser, Us
         lti_user.save(update_fields=["auth_user", "datetime_modified"])
         SchoolMembership.objects.get_or_create(user=user, defaults={"school": school})
     else:
-        changed = []
-        if role == checks.TEACHER and user.role == Role.STUDENT:
-            user.role = Role.TEACHER  # the LMS, which signed the launch, says they teach
-            changed.append("role")
+        changed = []  # the account's role stays as first made: teaching one LMS course (a sandbox, a
+        # group space) must not make a student a Baeum teacher everywhere; a school admin can change it
         sent_a_name = claims.get("name") or claims.get("given_name") or claims.get("family_name")
         if sent_a_name and user.display_name != name:
             user.display_name = name
@@ -121,12 +125,17 @@ def _classroom(
         "title": str(context.get("title", ""))[:500],
         "label": str(context.get("label", ""))[:255],
     }
-    if isinstance(nrps, dict) and isinstance(nrps.get("context_memberships_url"), str):
-        defaults["memberships_url"] = nrps["context_memberships_url"][:200]
+    loopback = settings.LTI_ALLOW_HTTP_LOOPBACK
+    if isinstance(nrps, dict):
+        memberships = checks.service_url(nrps.get("context_memberships_url"), max_length=200, http_loopback=loopback)
+        if memberships is not None:
+            defaults["memberships_url"] = memberships
     if isinstance(ags, dict):
         scopes = ags.get("scope") or []
-        if isinstance(ags.get("lineitems"), str):
-            defaults["lineitems_url"] = ags["lineitems"][:200]
+        scopes = scopes if isinstance(scopes, list) else []
+        lineitems = checks.service_url(ags.get("lineitems"), max_length=200, http_loopback=loopback)
+        if lineitems is not None:
+            defaults["lineitems_url"] = lineitems
         defaults.update(
             can_query_lineitems="https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly" in scopes
             or "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem" in scopes,
@@ -156,7 +165,7 @@ def _classroom(
 def _lesson(valid: ValidLaunch) -> LessonPage | None:
     custom = valid.claims.get(checks.CUSTOM) or {}
     raw = custom.get(LESSON_PARAM) if isinstance(custom, dict) else None
-    if raw is None or not str(raw).isdigit() or len(str(raw)) > 12:
+    if raw is None or not (str(raw).isascii() and str(raw).isdigit()) or len(str(raw)) > 12:
         return None
     return LessonPage.objects.live().filter(pk=int(raw)).first()
 
@@ -175,21 +184,27 @@ def _assignment_link(
     )
     link, _created = AssignmentLink.objects.select_for_update().get_or_create(resource_link=resource_link)
     ags = valid.claims.get(AGS) or {}
-    lineitem = ags.get("lineitem") if isinstance(ags, dict) else None
+    lineitem = (
+        checks.service_url(ags.get("lineitem"), max_length=500, http_loopback=settings.LTI_ALLOW_HTTP_LOOPBACK)
+        if isinstance(ags, dict)
+        else None
+    )
     changed = []
-    if isinstance(lineitem, str) and lineitem and link.lineitem_url != lineitem[:500]:
-        link.lineitem_url = lineitem[:500]
+    if lineitem is not None and link.lineitem_url != lineitem:
+        link.lineitem_url = lineitem
         changed.append("lineitem_url")
+    teacher = user if role == checks.TEACHER else _a_teacher(classroom)
+    if lesson is not None and not lesson_visible_to(teacher or AnonymousUser(), lesson):
+        lesson = None  # a private lesson of someone else is not linked, not even by its id
     if link.lesson_id is None and lesson is not None:
         link.lesson = lesson
         changed.append("lesson")
-    if link.assignment_id is None and link.lesson is not None:
-        teacher = user if role == checks.TEACHER else _a_teacher(classroom)
-        if teacher is not None and lesson_visible_to(teacher, link.lesson):
-            link.assignment = Assignment.objects.create(
-                classroom=classroom, lesson=link.lesson, assigned_by=teacher, title=link.lesson.title[:255]
-            )
-            changed.append("assignment")
+    chosen = link.lesson
+    if link.assignment_id is None and chosen is not None and teacher is not None and lesson_visible_to(teacher, chosen):
+        link.assignment = Assignment.objects.create(
+            classroom=classroom, lesson=chosen, assigned_by=teacher, title=chosen.title[:255]
+        )
+        changed.append("assignment")
     if changed:
         link.save(update_fields=changed)
     return link
@@ -216,6 +231,8 @@ def launch_accept(valid: ValidLaunch) -> Launched:
         lti_user, user = _account(valid, role, school_link.school)
         if not user.is_active:
             raise LaunchRejected("inactive", _("This Baeum account is switched off."), status=403)
+        if role == checks.TEACHER and not user.is_teacher:
+            role = checks.STUDENT  # a student account teaches nowhere in Baeum, whatever one course says
         classroom = _classroom(valid, school_link.school, lti_user, user, role, grade)
         link = None
         if valid.message_type == checks.RESOURCE_LINK_REQUEST:

@@ -5,7 +5,9 @@ out whoever uses Baeum directly in the same browser (ADR 0010).
   not sent there. The launch keeps its session in ``baeum_lti``: SameSite=None, Secure and
   Partitioned (CHIPS), so the browser keys it to the LMS's site. Browsers that block third-party
   cookies still keep partitioned ones; a tab that uses Baeum directly never sees it.
-- A request that carries ``baeum_lti`` uses that session; any other uses ``sessionid`` as always.
+- A request that carries ``baeum_lti`` and not ``sessionid`` uses the LTI session; any other uses
+  ``sessionid`` as always. A launch in a window of its own (top level) signs in to ``sessionid``
+  after asking, if someone else is signed in there (``views.continue_launch``).
 - In that session the CSRF cookie gets the same attributes, or no form could be posted in the frame.
 """
 
@@ -46,7 +48,9 @@ class LtiSessionMiddleware(SessionMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         key = request.COOKIES.get(LTI_SESSION_COOKIE)
-        if key:
+        if key and not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            # Only where the direct session's cookie is not sent: in the LMS's frame it never is
+            # (SameSite=Lax); at top level, whoever signed in directly stays who they are.
             request.session = self.SessionStore(key)
             request.lti_session = True  # type: ignore[attr-defined]
         else:

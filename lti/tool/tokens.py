@@ -99,7 +99,7 @@ def reason_text(reason: str) -> str:
 
 def _retry_after(response: requests.Response) -> int | None:
     value = response.headers.get("Retry-After", "").strip()
-    return min(int(value), MAX_RETRY_AFTER) if value.isdigit() else None
+    return min(int(value), MAX_RETRY_AFTER) if value.isascii() and value.isdigit() else None
 
 
 def check_response(response: requests.Response) -> requests.Response:

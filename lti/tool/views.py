@@ -3,10 +3,12 @@ in ``checks``, the validation in ``validation``, what a launch does in ``service
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.contrib.auth import login
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lti_tool.models import Key, LtiRegistration
 
+from edu.accounts.models import User
 from lti.tool import checks, services, state, tasks
 from lti.tool.checks import LaunchRejected
 from lti.tool.framing import FRAME_ORIGINS_KEY, origin_of
@@ -27,6 +30,7 @@ from lti.tool.validation import ValidLaunch, launch_validate, login_memory, stat
 log = logging.getLogger("baeum.lti")
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id", "lti_deployment_id")
 DEEP_LINK_KEY = "lti_deep_link"
+BACKEND = "lti.tool.backends.LtiLaunchBackend"
 COOKIE_PROBE = "baeum_lti_probe"  # readable by the login page's script: were cookies kept in the frame?
 
 
@@ -67,10 +71,12 @@ def login_initiation(request: HttpRequest) -> HttpResponse:
         for required in ("iss", "login_hint", "target_link_uri"):
             if not params.get(required):
                 raise LaunchRejected("bad_login", _("The LMS's login request lacks %(name)s.") % {"name": required})
-        target = urlsplit(params["target_link_uri"])
-        if f"{target.scheme}://{target.netloc}" != request.build_absolute_uri("/").rstrip(
-            "/"
-        ) or not target.path.startswith("/lti/"):
+        target = checks.split_url(params["target_link_uri"])
+        if (
+            target is None
+            or f"{target.scheme}://{target.netloc}" != request.build_absolute_uri("/").rstrip("/")
+            or not target.path.startswith("/lti/")
+        ):
             raise LaunchRejected("foreign_target", _("The LMS asked to launch an address outside Baeum's LTI pages."))
         registration = _registration_for(params)
     except LaunchRejected as error:
@@ -130,23 +136,65 @@ def launch(request: HttpRequest) -> HttpResponseBase:
         launched = services.launch_accept(valid)
     except LaunchRejected as error:
         return rejected(request, error, retry=error.retry)
-    start_lti_session(request)
-    login(request, launched.user, backend="lti.tool.backends.LtiLaunchBackend")
-    request.session[FRAME_ORIGINS_KEY] = _frame_origins(valid)
     log.info("lti launch: %s as %s", valid.message_type, launched.role)
     if launched.role == checks.TEACHER and launched.classroom is not None:
         class_link = launched.classroom.lti_link
         if class_link.context.memberships_url:  # the roster, at most every few minutes (tasks.sync_roster)
             transaction.on_commit(lambda: tasks.sync_roster.delay(class_link.pk), robust=True)
+    deep_link = None
     if valid.message_type == checks.DEEP_LINKING_REQUEST:
-        request.session[DEEP_LINK_KEY] = {
+        deep_link = {
             "registration_id": valid.registration.pk,
             "deployment_id": valid.deployment.deployment_id,
             "settings": valid.claims.get(checks.DEEP_LINKING_SETTINGS),
             "classroom_id": launched.classroom.pk if launched.classroom else None,
         }
-        return redirect("lti:deep_link")
-    return redirect(services.landing_url(launched))
+    landing = reverse("lti:deep_link") if deep_link else services.landing_url(launched)
+    if request.headers.get("Sec-Fetch-Dest") == "document":
+        # A window of its own (not the LMS's frame): Baeum is first party here, so the person signs
+        # in to this browser's own session, on a same-site page that can see who is signed in now.
+        ticket = state.new_state()
+        cache.set(_continue_key(ticket), {"user_id": launched.user.pk, "deep_link": deep_link, "landing": landing}, 300)
+        return redirect("lti:continue", ticket=ticket)
+    start_lti_session(request)
+    login(request, launched.user, backend=BACKEND)
+    request.session[FRAME_ORIGINS_KEY] = _frame_origins(valid)
+    if deep_link:
+        request.session[DEEP_LINK_KEY] = deep_link
+    return redirect(landing)
+
+
+def _continue_key(ticket: str) -> str:
+    return "lti:continue:" + hashlib.sha256(ticket.encode()).hexdigest()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def continue_launch(request: HttpRequest, ticket: str) -> HttpResponse:
+    """A launch in a window of its own ends here. If someone else is signed in to Baeum in this
+    browser, ask before switching (nobody is signed out silently); otherwise sign in and go on."""
+    key = _continue_key(ticket[:200])
+    value = cache.get(key)
+    expired = LaunchRejected(
+        "unknown_state", _("This launch has expired or was already used. Open it again from your LMS.")
+    )
+    if value is None:
+        return rejected(request, expired)
+    user = User.objects.filter(pk=value["user_id"], is_active=True).first()
+    if user is None:
+        return rejected(request, LaunchRejected("inactive", _("This Baeum account is switched off."), status=403))
+    current = request.user
+    if request.method == "POST" and request.POST.get("do") == "cancel":
+        cache.delete(key)
+        return redirect("home")
+    if current.is_authenticated and current.pk != user.pk and request.method != "POST":
+        return render(request, "lti/continue.html", {"current": current, "launched": user})
+    if not cache.delete(key):  # used once
+        return rejected(request, expired)
+    login(request, user, backend=BACKEND)
+    if value["deep_link"]:
+        request.session[DEEP_LINK_KEY] = value["deep_link"]
+    return redirect(value["landing"])
 
 
 @require_GET

@@ -22,8 +22,9 @@ def _with_lti_session(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, b
         except Exception:  # a malformed header: leave it to Channels, which ignores bad cookies
             return headers
         key = jar.get(LTI_SESSION_COOKIE)
-        if key is None or not key.value:
-            return headers
+        direct = jar.get(settings.SESSION_COOKIE_NAME)
+        if key is None or not key.value or (direct is not None and direct.value):
+            return headers  # the direct session wins where it is sent, as for HTTP
         kept = [f"{k}={m.value}" for k, m in jar.items() if k not in (settings.SESSION_COOKIE_NAME, LTI_SESSION_COOKIE)]
         kept.append(f"{settings.SESSION_COOKIE_NAME}={key.value}")
         return [*headers[:index], (b"cookie", "; ".join(kept).encode("latin-1")), *headers[index + 1 :]]

@@ -137,3 +137,45 @@ def test_an_instructor_launch_syncs_the_roster(
         )
     )
     assert {"김민준", "이서연"} <= names
+
+
+def test_a_launch_in_a_window_of_its_own_asks_before_switching_people(setup: tuple[Registered, Any, Any]) -> None:
+    """Top level (the new-window path), Baeum is first party: the launched person signs in to the
+    browser's own session, and if someone else is signed in there, only after they agree."""
+    reg, personas, library = setup
+    browser = Client(HTTP_SEC_FETCH_DEST="document")
+    browser.force_login(personas.teacher)
+    response = launch_through_platform(browser, reg, user="learner-1", context="course-1", resource_link="link-1")
+    assert response.status_code == 302 and response["Location"].startswith("/lti/continue/")
+    ticket_url = response["Location"]
+    ask = browser.get(ticket_url)
+    assert ask.status_code == 200 and ask.context["current"] == personas.teacher
+    assert LTI_SESSION_COOKIE not in browser.cookies or not browser.cookies[LTI_SESSION_COOKIE].value
+    assert browser.get("/").context["user"] == personas.teacher  # nothing changed by asking
+    going = browser.post(ticket_url, {"do": "continue"})
+    assert going.status_code == 302 and going["Location"] == library.lesson.url
+    learner = LtiUser.objects.get(sub="learner-1").auth_user
+    assert browser.get("/").context["user"] == learner
+    again = browser.post(ticket_url, {"do": "continue"})
+    assert again.status_code == 400 and b"<code>unknown_state</code>" in again.content  # a ticket is used once
+
+
+def test_a_window_launch_with_nobody_signed_in_goes_straight_on(setup: tuple[Registered, Any, Any]) -> None:
+    reg, _personas, library = setup
+    browser = Client(HTTP_SEC_FETCH_DEST="document")
+    response = launch_through_platform(browser, reg, user="learner-1", context="course-1", resource_link="link-1")
+    going = browser.get(response["Location"])
+    assert going.status_code == 302 and going["Location"] == library.lesson.url
+    assert browser.cookies["sessionid"].value and LTI_SESSION_COOKIE not in browser.cookies
+
+
+def test_the_direct_session_wins_where_both_cookies_arrive(setup: tuple[Registered, Any, Any]) -> None:
+    """A browser without partitioned cookies may send an LTI cookie to a top-level tab too: the
+    person signed in directly there stays who they are."""
+    reg, personas, _library = setup
+    framed = Client()
+    launch_through_platform(framed, reg, user="learner-1", context="course-1", resource_link="link-1")
+    tab = Client()
+    tab.force_login(personas.teacher)
+    tab.cookies[LTI_SESSION_COOKIE] = framed.cookies[LTI_SESSION_COOKIE].value
+    assert tab.get("/").context["user"] == personas.teacher

@@ -419,3 +419,98 @@ def test_one_account_per_issuer_and_sub_across_registrations(client: Any, reg: R
     assert post_launch(other, token, query["state"]).status_code == 302
     accounts = set(LtiUser.objects.filter(sub="learner-1").values_list("auth_user", flat=True))
     assert len(accounts) == 1 and None not in accounts
+
+
+# --- found by an adversarial review (2026-12-03) ----------------------------------------------------
+
+
+def test_another_schools_registration_of_the_same_issuer_reaches_nobodys_account(client: Any, reg: Registered) -> None:
+    """A school admin who registers another school's LMS issuer with keys of their own, and signs a
+    launch with a victim's sub, gets a new, empty account, never the victim's."""
+    from django.test import Client
+    from lti_tool.models import LtiDeployment, LtiRegistration
+
+    from classrooms.models import School
+    from lti.models import DeploymentSchool
+    from tests.lti.platform import TestPlatform
+
+    token, state = forge(client, reg)
+    assert post_launch(client, token, state).status_code == 302
+    victim = LtiUser.objects.get(sub="learner-1").auth_user
+    attacker_keys = TestPlatform().start()
+    try:
+        rogue = LtiRegistration.objects.create(
+            name="Rogue",
+            issuer=reg.platform.issuer,
+            client_id="rogue",
+            auth_url=attacker_keys.auth_url,
+            token_url=attacker_keys.token_url,
+            keyset_url=attacker_keys.jwks_url,
+        )
+        deployment = LtiDeployment.objects.create(registration=rogue, deployment_id="rogue-dep", is_active=True)
+        DeploymentSchool.objects.create(deployment=deployment, school=School.objects.create(name="다른 학교"))
+        browser = Client()
+        started = browser.post(
+            "/lti/login/",
+            {"iss": reg.platform.issuer, "login_hint": "x", "target_link_uri": LAUNCH_URL, "client_id": "rogue"},
+        )
+        from urllib.parse import parse_qsl, urlsplit
+
+        query = dict(parse_qsl(urlsplit(started["Location"]).query))
+        claims = claims_for(reg, query["nonce"], aud="rogue", lti_deployment_id="rogue-dep")
+        forged = attacker_keys.key.sign(claims, {"kid": attacker_keys.kid})
+        assert post_launch(browser, forged, query["state"]).status_code == 302
+        rogue_user = LtiUser.objects.get(registration=rogue, sub="learner-1").auth_user
+        assert rogue_user is not None and rogue_user.pk != victim.pk
+    finally:
+        attacker_keys.stop()
+
+
+def test_teaching_one_lms_course_does_not_make_a_student_account_a_teacher(client: Any, reg: Registered) -> None:
+    token, state = forge(client, reg)
+    assert post_launch(client, token, state).status_code == 302
+    sandbox = {"id": "sandbox", "title": "연습 강좌"}
+    token, state = forge(client, reg, lti_roles=["Instructor"], lti_context=sandbox)
+    assert post_launch(client, token, state).status_code == 302
+    user = LtiUser.objects.get(sub="learner-1").auth_user
+    assert user.is_student
+    from classrooms.models import MemberRole, Membership
+
+    sandbox_class = Classroom.objects.get(lti_link__context__id_on_platform="sandbox")
+    assert Membership.objects.get(classroom=sandbox_class, user=user).role == MemberRole.STUDENT
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "9" * 40])
+def test_odd_lesson_numbers_are_ignored_not_a_server_error(client: Any, reg: Registered, value: str) -> None:
+    token, state = forge(client, reg, lti_custom={"baeum_lesson": value})
+    assert post_launch(client, token, state).status_code == 302
+
+
+def test_a_malformed_target_address_is_refused_not_a_server_error(client: Any, reg: Registered) -> None:
+    response = client.get(
+        "/lti/login/", {"iss": reg.platform.issuer, "login_hint": "x", "target_link_uri": "http://[::1"}
+    )
+    assert response.status_code == 400 and b"<code>foreign_target</code>" in response.content
+
+
+def test_service_addresses_from_a_launch_must_be_https(client: Any, reg: Registered, settings: Any) -> None:
+    """Baeum's bearer tokens go only to https service addresses (plain http on loopback in tests)."""
+    settings.LTI_ALLOW_HTTP_LOOPBACK = False
+    ags = {
+        "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/score"],
+        "lineitems": "http://lms.example/lineitems",
+        "lineitem": "javascript:alert(1)",
+    }
+    nrps = {"context_memberships_url": "ftp://lms.example/members", "service_versions": ["2.0"]}
+    token, state = forge(
+        client,
+        reg,
+        **{
+            "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": ags,
+            "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": nrps,
+        },
+    )
+    assert post_launch(client, token, state).status_code == 302
+    context = LtiContext.objects.get(id_on_platform="course-1")
+    assert context.lineitems_url == "" and context.memberships_url == ""
+    assert AssignmentLink.objects.get().lineitem_url == ""
