@@ -32,6 +32,7 @@ DEEP_LINKING_SETTINGS = DL + "deep_linking_settings"
 RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
 MESSAGE_TYPES = (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST)
+MAX_ID = 255  # LTI Core: ids are at most 255 characters (and so are the columns that keep them)
 ALGORITHMS = ("RS256", "RS384", "RS512")  # what platforms sign with; never "none" or a shared secret
 
 
@@ -122,13 +123,13 @@ def check_message(claims: Mapping[str, Any], known_deployments: Sequence[str]) -
     if claims.get(VERSION) != "1.3.0":
         raise _reject("bad_version", _("The launch is not an LTI 1.3.0 message."))
     sub = claims.get("sub")
-    if not isinstance(sub, str) or not sub:
+    if not isinstance(sub, str) or not sub or len(sub) > MAX_ID:
         raise _reject("no_sub", _("The launch does not identify the user (sub)."))
     roles = claims.get(ROLES)
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise _reject("no_roles", _("The launch has no roles claim."))
     deployment_id = claims.get(DEPLOYMENT_ID)
-    if not isinstance(deployment_id, str) or not deployment_id:
+    if not isinstance(deployment_id, str) or not deployment_id or len(deployment_id) > MAX_ID:
         raise _reject("no_deployment", _("The launch does not name its deployment (deployment_id)."))
     if deployment_id not in known_deployments:
         raise _reject(
@@ -139,14 +140,16 @@ def check_message(claims: Mapping[str, Any], known_deployments: Sequence[str]) -
         )
     if message_type == RESOURCE_LINK_REQUEST:
         link = claims.get(RESOURCE_LINK)
-        if not isinstance(link, dict) or not isinstance(link.get("id"), str) or not link["id"]:
+        if not isinstance(link, dict) or not isinstance(link.get("id"), str) or not 0 < len(link["id"]) <= MAX_ID:
             raise _reject("no_resource_link", _("The launch does not name its resource link (resource_link.id)."))
     else:
         settings = claims.get(DEEP_LINKING_SETTINGS)
         if not isinstance(settings, dict) or not isinstance(settings.get("deep_link_return_url"), str):
             raise _reject("no_deep_linking_settings", _("The deep linking request has no return address."))
     context = claims.get(CONTEXT)
-    if context is not None and (not isinstance(context, dict) or not isinstance(context.get("id"), str)):
+    if context is not None and (
+        not isinstance(context, dict) or not isinstance(context.get("id"), str) or len(context["id"]) > MAX_ID
+    ):
         raise _reject("bad_context", _("The launch's context claim has no id."))
     return str(message_type)
 

@@ -514,3 +514,17 @@ def test_service_addresses_from_a_launch_must_be_https(client: Any, reg: Registe
     context = LtiContext.objects.get(id_on_platform="course-1")
     assert context.lineitems_url == "" and context.memberships_url == ""
     assert AssignmentLink.objects.get().lineitem_url == ""
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"sub": "s" * 256}, "no_sub"),
+        ({"lti_resource_link": {"id": "r" * 256}}, "no_resource_link"),
+        ({"lti_context": {"id": "c" * 256}}, "bad_context"),
+    ],
+)
+def test_ids_longer_than_lti_allows_are_refused_not_truncated(
+    client: Any, reg: Registered, changes: dict[str, Any], code: str
+) -> None:
+    refused(client, *forge(client, reg, **changes), code)
