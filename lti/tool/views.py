@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lti_tool.models import Key, LtiRegistration
 
 from edu.accounts.models import User
-from lti.tool import checks, services, state, tasks
+from lti.tool import checks, keys, services, state, tasks
 from lti.tool.checks import LaunchRejected
 from lti.tool.framing import FRAME_ORIGINS_KEY, origin_of
 from lti.tool.session import cross_site_cookie, start_lti_session
@@ -199,7 +199,10 @@ def continue_launch(request: HttpRequest, ticket: str) -> HttpResponse:
 
 @require_GET
 def jwks(request: HttpRequest) -> JsonResponse:
-    """Baeum's public keys (every active one: old and new while keys rotate)."""
+    """Baeum's public keys (every active one: old and new while keys rotate). A fresh Baeum makes its
+    first key here, so an LMS registering it never caches an empty key set."""
+    if not Key.objects.active().exists():
+        keys.signing_key()
     response = JsonResponse(Key.objects.as_jwks())
     response["Cache-Control"] = "public, max-age=300"
     return response

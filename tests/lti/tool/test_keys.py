@@ -133,3 +133,14 @@ def test_the_lms_takes_assertions_across_a_rotation(platform: TestPlatform, pers
     assert _kid(tokens.client_assertion(reg.registration)) == keys.kid_of(new)
     tokens.access_token(reg.registration, [SCOPE_SCORE])
     assert platform.tokens_issued == 2 and platform.refusals_at("token") == []
+
+
+@pytest.mark.django_db
+def test_a_fresh_baeum_publishes_a_key_at_once(client) -> None:  # type: ignore[no-untyped-def]
+    """An LMS registering a fresh Baeum reads its JWKS before anything was signed: never empty."""
+    from lti_tool.models import Key
+
+    assert not Key.objects.exists()
+    jwks = client.get("/lti/jwks/").json()
+    assert len(jwks["keys"]) == 1 and jwks["keys"][0]["kid"] == Key.objects.get().as_jwk()["kid"]
+    assert client.get("/lti/jwks/").json() == jwks
