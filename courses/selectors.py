@@ -41,10 +41,11 @@ def lessons_search(
     subject: str = "",
     area: str = "",
     standard: AchievementStandard | None = None,
+    within: QuerySet[LessonPage] | None = None,
 ) -> QuerySet[LessonPage]:
-    """Library lessons matching a Korean query (substring, so "분수" finds "분수의 덧셈"), a
-    standard code ("[4수01-05]" or "4수01") and the filters."""
-    lessons = library_lessons()
+    """Library lessons (or the lessons ``within``, e.g. a teacher's own) matching a Korean query
+    (substring, so "분수" finds "분수의 덧셈"), a standard code ("[4수01-05]" or "4수01") and the filters."""
+    lessons = library_lessons() if within is None else within
     query = " ".join(query.split())
     if query:
         condition = Q(search_text__icontains=query)

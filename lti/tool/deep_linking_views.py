@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -87,21 +87,6 @@ class Filters:
 # --- reads ------------------------------------------------------------------------------------------
 
 
-def _matching(lessons: QuerySet[LessonPage], filters: Filters) -> QuerySet[LessonPage]:
-    """The search of ``courses.selectors.lessons_search`` (text or code, grade, subject) over lessons
-    outside the public library, which that function does not look at."""
-    if filters.query:
-        condition = Q(search_text__icontains=filters.query)
-        if standard_codes.looks_like_code(filters.query):
-            condition |= Q(standard_links__standard__key__startswith=standard_codes.normalise(filters.query))
-        lessons = lessons.filter(condition)
-    if filters.grade:
-        lessons = lessons.filter(grade=filters.grade)
-    if filters.subject:
-        lessons = lessons.filter(subject_name=filters.subject)
-    return lessons
-
-
 def _scope_lessons(teacher: User, scope: str) -> QuerySet[LessonPage]:
     """The lessons of one place, each visible to ``teacher`` (``courses.access.lesson_visible_to``):
     the public library, the teacher's own published lessons, their school's library."""
@@ -117,10 +102,8 @@ def _scope_lessons(teacher: User, scope: str) -> QuerySet[LessonPage]:
 
 
 def lessons_found(teacher: User, filters: Filters) -> QuerySet[LessonPage]:
-    if filters.scope == LIBRARY:
-        lessons = selectors.lessons_search(filters.query, grade=filters.grade, subject=filters.subject)
-    else:
-        lessons = _matching(_scope_lessons(teacher, filters.scope), filters)
+    within = None if filters.scope == LIBRARY else _scope_lessons(teacher, filters.scope)
+    lessons = selectors.lessons_search(filters.query, grade=filters.grade, subject=filters.subject, within=within)
     if filters.code and standard_codes.looks_like_code(filters.code):
         lessons = lessons.filter(standard_links__standard__key__startswith=standard_codes.normalise(filters.code))
     return lessons.distinct().prefetch_related("standard_links__standard")
