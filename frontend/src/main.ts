@@ -6,6 +6,7 @@ import { mountLesson } from "./pages/lesson";
 import { mountLiveCheck } from "./pages/live-check";
 import { mountLiveConsole } from "./pages/live-console";
 import { mountLiveStudent } from "./pages/live-student";
+import { mountLti } from "./pages/lti";
 import { mountPrintButtons } from "./pages/print";
 
 /** Mounts each page module whose root element is on this page. */
@@ -26,6 +27,7 @@ function boot(): void {
   if (lesson) mountLesson(lesson);
 
   mountPrintButtons(document);
+  mountLti(document, window);
 }
 
 if (document.readyState === "loading") {
