@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 import jwt
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +29,15 @@ from lti_tool.models import Key, LtiRegistration
 from classrooms.assignments.selectors import lesson_size
 from courses.pages import LessonPage
 from lti.tool import keys
-from lti.tool.checks import DEEP_LINKING_SETTINGS, DEPLOYMENT_ID, DL, MESSAGE_TYPE, VERSION, accepts_resource_links
+from lti.tool.checks import (
+    DEEP_LINKING_SETTINGS,
+    DEPLOYMENT_ID,
+    DL,
+    MESSAGE_TYPE,
+    VERSION,
+    accepts_resource_links,
+    split_url,
+)
 from lti.tool.services import LESSON_PARAM
 
 DEEP_LINKING_RESPONSE = "LtiDeepLinkingResponse"
@@ -98,10 +105,7 @@ def settings_read(claim: object) -> DeepLinkSettings:
     if not isinstance(claim, Mapping):
         raise DeepLinkRefused("no_settings", _("The LMS's deep linking request has no settings."))
     return_url = claim.get("deep_link_return_url")
-    try:
-        parts = urlsplit(return_url) if isinstance(return_url, str) else None
-    except ValueError:  # a malformed IPv6 host
-        parts = None
+    parts = split_url(return_url)
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise DeepLinkRefused("bad_return_url", _("The LMS's deep linking request has no valid return address."))
     accept = claim.get("accept_types")

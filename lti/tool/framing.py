@@ -5,18 +5,16 @@ Placed after Django's XFrameOptionsMiddleware in MIDDLEWARE, so it sees the resp
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponseBase
+
+from lti.tool.checks import split_url
 
 FRAME_ORIGINS_KEY = "lti_frame_origins"
 
 
 def origin_of(url: object) -> str | None:
-    try:
-        parts = urlsplit(url) if isinstance(url, str) else None
-    except ValueError:  # a malformed IPv6 host
-        return None
+    parts = split_url(url)
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}"

@@ -21,7 +21,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from django.db import transaction
 from django.utils import timezone
@@ -65,11 +65,8 @@ class Listed:
 
 
 def _origin(url: str) -> tuple[str, str]:
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # a malformed next-page address: matches no origin, so it is not followed
-        return "", ""
-    return parts.scheme, parts.netloc
+    parts = checks.split_url(url)  # a malformed next-page address matches no origin: not followed
+    return (parts.scheme, parts.netloc) if parts is not None else ("", "")
 
 
 def roster_fetch(registration: LtiRegistration, url: str) -> list[dict[str, Any]]:

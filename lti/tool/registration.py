@@ -32,7 +32,6 @@ from lti.tool.addresses import refuse_internal
 from lti.tool.registration_rules import (
     PlatformConfig,
     RegistrationRefused,
-    allow_http_loopback,
     client_metadata,
     client_registration_parse,
     platform_config_parse,
@@ -51,7 +50,7 @@ HTTP_TIMEOUT = 10
 
 def platform_config_fetch(configuration_url: str, registration_token: str = "") -> PlatformConfig:
     """GET the LMS's openid-configuration (Moodle wants the registration token there too)."""
-    http_loopback = allow_http_loopback()
+    http_loopback = settings.LTI_ALLOW_HTTP_LOOPBACK
     problem = url_problem(configuration_url, http_loopback=http_loopback)
     if problem:
         raise RegistrationRefused(
@@ -99,7 +98,7 @@ def client_register(
     platform: PlatformConfig, metadata: dict[str, Any], registration_token: str
 ) -> tuple[str, str | None]:
     """POST the client registration to the LMS; Baeum's client_id and the deployment id it answers."""
-    refuse_internal(platform.registration_endpoint, allow_http_loopback())
+    refuse_internal(platform.registration_endpoint, settings.LTI_ALLOW_HTTP_LOOPBACK)
     headers = {
         "Accept": "application/json",
         **({"Authorization": f"Bearer {registration_token}"} if registration_token else {}),

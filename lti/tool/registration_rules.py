@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from lti.tool.checks import LOOPBACK, split_url
 
 AGS_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/"
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
@@ -28,7 +29,6 @@ PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configura
 CANVAS_PRIVACY = "https://canvas.instructure.com/lti/privacy_level"
 CLIENT_NAME = "Baeum (배움)"
 PRIVACY_LEVEL = "name_only"
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_ID_LENGTH = 255
 
 
@@ -41,23 +41,14 @@ class RegistrationRefused(Exception):
         self.code, self.message, self.status = code, message, status
 
 
-def allow_http_loopback() -> bool:
-    default = settings.DEBUG or not getattr(settings, "HTTPS", False)
-    return bool(getattr(settings, "LTI_ALLOW_HTTP_LOOPBACK", default))
-
-
 def url_problem(url: str, *, http_loopback: bool) -> str | None:
     """Why ``url`` cannot be an LMS address, or None when it can (see the module's decisions)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - a bad port raises here
-    except ValueError:
-        return _("Enter a full web address starting with https://.")
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+    parts = split_url(url)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
         return _("Enter a full web address starting with https://.")
     if parts.username or parts.password:
         return _("The address must not contain a user name or password.")
-    if parts.scheme == "http" and not (http_loopback and parts.hostname in LOOPBACK_HOSTS):
+    if parts.scheme == "http" and not (http_loopback and parts.hostname in LOOPBACK):
         return _("The address must start with https:// (a secure connection).")
     return None
 
@@ -66,9 +57,8 @@ def issuer_matches(issuer: str, configuration_url: str) -> bool:
     """Dynamic Registration §3.5.1: the openid-configuration URL starts with the issuer (same scheme,
     host and port; the issuer's path, if any, is a whole-segment prefix); the issuer has no query or
     fragment."""
-    try:
-        iss, conf = urlsplit(issuer), urlsplit(configuration_url)
-    except ValueError:
+    iss, conf = split_url(issuer), split_url(configuration_url)
+    if iss is None or conf is None:
         return False
     if iss.query or iss.fragment or not iss.hostname:
         return False

@@ -28,7 +28,7 @@ from classrooms.models import School
 from edu.accounts.models import User
 from lti.tool import registration as services
 from lti.tool.registration import RegistrationRefused, SchoolNotChosen, school_admin_for
-from lti.tool.registration_rules import MAX_ID_LENGTH, allow_http_loopback, canvas_config, tool_urls, url_problem
+from lti.tool.registration_rules import MAX_ID_LENGTH, canvas_config, tool_urls, url_problem
 
 log = logging.getLogger("baeum.lti")
 MAX_DEPLOYMENTS = 20
@@ -51,7 +51,7 @@ class LmsUrlField(forms.CharField):
 
     def validate(self, value: Any) -> None:
         super().validate(value)
-        if value and (problem := url_problem(value, http_loopback=allow_http_loopback())):
+        if value and (problem := url_problem(value, http_loopback=settings.LTI_ALLOW_HTTP_LOOPBACK)):
             raise forms.ValidationError(problem, code="url")
 
 

@@ -45,14 +45,6 @@ def login_take(state: str) -> tuple[LoginMemory, int, dict[str, str]] | None:
     return LoginMemory(**value["memory"]), int(value["registration_id"]), dict(value["params"])
 
 
-def login_peek(state: str) -> tuple[LoginMemory, int, dict[str, str]] | None:
-    """The login of ``state`` without using it up (for the "open in a new window" page)."""
-    value: Any = cache.get(_key("state", state))
-    if value is None:
-        return None
-    return LoginMemory(**value["memory"]), int(value["registration_id"]), dict(value["params"])
-
-
 def nonce_claim(issuer: str, nonce: str, ttl: int) -> bool:
     """True the first time this issuer's nonce is seen within ``ttl`` seconds, False ever after."""
     return bool(cache.add(_key("nonce", f"{issuer}\n{nonce}"), 1, max(ttl, 60)))

@@ -253,8 +253,7 @@ def test_an_issuer_that_does_not_match_the_configuration_url_is_refused(admin_cl
 
 
 def test_plain_http_is_refused_in_production(admin_client: Any, settings: Any, lms: TestPlatform) -> None:
-    del settings.LTI_ALLOW_HTTP_LOOPBACK
-    settings.HTTPS, settings.DEBUG = True, False  # production: the default allows no plain http
+    settings.LTI_ALLOW_HTTP_LOOPBACK = False  # production (HTTPS on): edu/settings.py defaults it to off
     response = admin_client.get(path_of(lms.start_dynamic_registration(_invite_url(admin_client))))
     assert response.status_code == 400 and "bad_configuration_url" in _text(response)
     assert _rows() == (0, 0, 0, 0)
