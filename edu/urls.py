@@ -16,6 +16,7 @@ urlpatterns = [
     path("live/", include("classrooms.live.urls")),
     path("assignments/", include("classrooms.assignments.urls")),
     path("privacy/", include("classrooms.privacy.urls")),
+    path("lti/platform/", include("lti.platform.urls")),
     path("lti/", include("lti.tool.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
