@@ -102,6 +102,21 @@ class ToolSubject(models.Model):
         return self.sub
 
 
+class ToolContext(models.Model):
+    """A class (LTI context) a tool has been launched in. The services answer a tool only about
+    its contexts: a tool enabled in a school does not read the rosters of classes that never used it."""
+
+    tool = models.ForeignKey(ExternalTool, on_delete=models.CASCADE, related_name="contexts")
+    classroom = models.ForeignKey("classrooms.Classroom", on_delete=models.CASCADE, related_name="+")
+    first_launch_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tool", "classroom"], name="lti_tool_context_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.tool_id}/{self.classroom_id}"
+
+
 class ToolRegistrationInvite(models.Model):
     """A one-time registration token for LTI Dynamic Registration: the tool that holds it may
     register once, before ``expires_at``. ``school`` null: a site admin's tool. Only a digest is kept."""
