@@ -94,6 +94,13 @@ def _no_key(value: Any) -> str:
     return ""
 
 
+def _external_answer(value: Any, stored: Any) -> str:
+    """A tool's score as people read it ("3 / 3"), or the stored value as it is."""
+    if isinstance(stored, dict) and "score_given" in stored:
+        return f"{stored.get('score_given')} / {stored.get('score_maximum')}"
+    return _as_text(stored)
+
+
 @dataclass(frozen=True)
 class ActivityKind:
     name: str
@@ -180,6 +187,17 @@ KINDS: dict[str, ActivityKind] = {
             checked=False,
             free_text=True,
             answer_text=_text_answer,
+            correct_text=_no_key,
+        ),
+        ActivityKind(
+            "external_activity",
+            blocks.ExternalActivityBlock,
+            checking.check_external,
+            frozenset(),
+            scored=True,
+            checked=True,  # the tool marks it; its score arrives through AGS (lti.platform.scores)
+            free_text=False,
+            answer_text=_external_answer,
             correct_text=_no_key,
         ),
     )

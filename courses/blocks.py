@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -257,6 +258,93 @@ class OpenResponseBlock(ScoredActivityBlock):
     class Meta:
         label = _("Open response")
         template = "courses/blocks/open_response.html"
+
+
+_CUSTOM_KEY = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+MAX_CUSTOM = 20
+
+
+def custom_parameters(text: str) -> dict[str, str]:
+    """``key=value`` lines as a dict (blank lines skipped). Raises ValueError with a message naming
+    the line that does not fit."""
+    found: dict[str, str] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, sep, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not _CUSTOM_KEY.match(key) or len(value) > 500:
+            raise ValueError(
+                str(_("Line %(line)d: write key=value, the key in letters, digits and _ only.") % {"line": number})
+            )
+        found[key] = value
+    if len(found) > MAX_CUSTOM:
+        raise ValueError(str(_("At most %(max)d custom parameters.") % {"max": MAX_CUSTOM}))
+    return found
+
+
+class ExternalActivityBlock(blocks.StructBlock):
+    """Content from an external LTI tool (an EBS-style provider): launched inside the lesson or in a
+    new window, and in a live session from the current slide. With points, the tool's score comes
+    back (LTI Assignment and Grade Services) as the student's answer to this activity. The tool is
+    a row of ``lti.ExternalTool`` (named by string: content does not import the LTI layer); the
+    chooser offers only the tools the teacher's school has enabled (``lti/wagtail_hooks.py``)."""
+
+    tool = SnippetChooserBlock("lti.ExternalTool", label=_("Tool"))
+    title = blocks.CharBlock(max_length=255, label=_("Title"))
+    text = blocks.TextBlock(required=False, max_length=1000, label=_("Description"))
+    url = blocks.URLBlock(
+        required=False, max_length=500, label=_("Address in the tool"), help_text=_("Empty: the tool's start page.")
+    )
+    custom = blocks.TextBlock(
+        required=False,
+        label=_("Custom parameters"),
+        help_text=_("One key=value per line, sent to the tool with every launch."),
+    )
+    presentation = blocks.ChoiceBlock(
+        choices=[("iframe", _("Inside the lesson")), ("window", _("In a new window"))],
+        default="iframe",
+        label=_("Show"),
+    )
+    height = blocks.IntegerBlock(min_value=200, max_value=2000, default=600, label=_("Height inside the lesson (px)"))
+    points = blocks.IntegerBlock(
+        min_value=0,
+        max_value=100,
+        default=0,
+        label=_("Points"),
+        help_text=_("0: no score comes back. Otherwise the tool's score is scaled to these points."),
+    )
+    standards = _standards()
+    resource_id = blocks.CharBlock(required=False, max_length=255, label=_("Resource ID in the tool"))
+    tag = blocks.CharBlock(required=False, max_length=255, label=_("Tag"))
+
+    class Meta:
+        icon = "link-external"
+        label = _("External tool")
+        template = "courses/blocks/external_activity.html"
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        try:
+            custom_parameters(value["custom"])
+        except ValueError as problem:
+            raise StructBlockValidationError(
+                block_errors={"custom": ErrorList([ValidationError(str(problem))])}
+            ) from None
+        return value
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``launch_url``: where the page's frame or link starts the launch (the lesson and block
+        come from the page's context: ``lesson_id``, ``block_id``, and ``live_session_id`` on a
+        live slide). The URL is the LTI layer's, named by string like the tool."""
+        context = super().get_context(value, parent_context)
+        context["kind"] = self.name
+        lesson_id, block_id = context.get("lesson_id"), context.get("block_id")
+        if lesson_id and block_id:
+            url = reverse("lti_platform:launch", args=[lesson_id, block_id])
+            session = context.get("live_session_id")
+            context["launch_url"] = f"{url}?session={session}" if session else url
+        return context
 
 
 def content_blocks() -> list[tuple[str, blocks.Block]]:

@@ -139,3 +139,10 @@ def check_poll(value: Any, answer: Any) -> Verdict:
 
 def check_open_response(value: Any, answer: Any) -> Verdict:
     return Verdict(None, Decimal(0), _points(value), _text_answer(answer))
+
+
+def check_external(value: Any, answer: Any) -> Verdict:
+    """An external tool's activity is answered in the tool, which sends its score (``lti.platform``)."""
+    raise DomainError(
+        "answered_in_tool", _("This activity is answered in the outside tool; its score comes from there.")
+    )

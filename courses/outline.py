@@ -101,7 +101,7 @@ def _standard_ids(value: dict[str, Any]) -> list[int]:
 
 
 def _prompt_text(value: dict[str, Any]) -> str:
-    text = " ".join(strip_tags(str(value.get("prompt") or "")).split())
+    text = " ".join(strip_tags(str(value.get("prompt") or value.get("title") or "")).split())
     return Truncator(text).chars(PROMPT_CHARS)
 
 

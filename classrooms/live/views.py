@@ -199,7 +199,14 @@ def slide(request: HttpRequest, session_id: int, index: int) -> HttpResponse:
     response = render(
         request,
         "classrooms/live_slide.html",
-        {"slide": slides[index], "index": index, "count": len(slides), "live": True},
+        {
+            "slide": slides[index],
+            "index": index,
+            "count": len(slides),
+            "live": True,
+            "lesson_id": session.lesson_id,
+            "live_session_id": session.pk,
+        },
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -22,8 +22,23 @@ const collect = (f: HTMLFormElement): unknown => activityOf(f).collect(f);
 
 describe("the registry", () => {
   it("has one entry per kind the server knows, in the server's order", () => {
-    expect(ACTIVITY_KINDS).toEqual(["multiple_choice", "true_false", "short_answer", "numeric", "poll", "open_response"]);
+    expect(ACTIVITY_KINDS).toEqual([
+      "multiple_choice",
+      "true_false",
+      "short_answer",
+      "numeric",
+      "poll",
+      "open_response",
+      "external_activity",
+    ]);
     expect(Object.keys(ACTIVITIES).sort()).toEqual([...ACTIVITY_KINDS].sort());
+  });
+
+  it("reads an external tool's stored score as given / maximum, and collects nothing", () => {
+    const entry = ACTIVITIES.external_activity;
+    expect(entry.describe(null, { score_given: 2, score_maximum: 3 }, { true: "참", false: "거짓" })).toBe("2 / 3");
+    expect(entry.describe(null, "2", { true: "참", false: "거짓" })).toBe("");
+    expect(entry.isEmpty(entry.collect(form("external_activity", "")))).toBe(true);
   });
 
   it("finds a form's entry by its data-kind", () => {

@@ -153,6 +153,16 @@ describe("the embed rule", () => {
     expect(isAllowedEmbed(null)).toBe(false);
   });
 
+  it("allows Baeum's own tool launch path and nothing that only looks like it", () => {
+    expect(isAllowedEmbed("/lti/platform/launch/12/0f3c-aa/")).toBe(true);
+    expect(isAllowedEmbed("/lti/platform/launch/12/0f3c-aa/?session=4")).toBe(true);
+    expect(isAllowedEmbed("/lti/platform/launch/../../accounts/logout/")).toBe(false);
+    expect(isAllowedEmbed("/lti/platform/launch//evil.example/")).toBe(false);
+    expect(isAllowedEmbed("https://evil.example/lti/platform/launch/1/a/")).toBe(false);
+    expect(isAllowedEmbed("/lti/platform/auth/")).toBe(false);
+    expect(isAllowedEmbed("javascript:/lti/platform/launch/1/a/")).toBe(false);
+  });
+
   it("lets an iframe keep only these attributes", () => {
     expect([...IFRAME_ATTRIBUTES].sort()).toEqual(
       ["allow", "allowfullscreen", "class", "height", "loading", "referrerpolicy", "sandbox", "src", "title", "width"].sort(),

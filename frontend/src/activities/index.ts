@@ -4,6 +4,7 @@
  * the live student view read it instead of looking at kinds themselves.
  */
 import { multipleChoice, poll } from "./choice";
+import { external } from "./external";
 import { freeText } from "./text";
 import { trueFalse } from "./true-false";
 import type { Activity } from "./types";
@@ -11,7 +12,7 @@ import type { Activity } from "./types";
 export type { Activity, AnswerLabels } from "./types";
 
 /** The kinds, in the server registry's order (a test compares the two lists). */
-export const ACTIVITY_KINDS = ["multiple_choice", "true_false", "short_answer", "numeric", "poll", "open_response"] as const;
+export const ACTIVITY_KINDS = ["multiple_choice", "true_false", "short_answer", "numeric", "poll", "open_response", "external_activity"] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 export const ACTIVITIES: Readonly<Record<ActivityKind, Activity>> = {
@@ -21,6 +22,7 @@ export const ACTIVITIES: Readonly<Record<ActivityKind, Activity>> = {
   numeric: freeText,
   poll,
   open_response: freeText,
+  external_activity: external,
 };
 
 const isKind = (kind: string | undefined): kind is ActivityKind =>

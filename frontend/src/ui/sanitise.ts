@@ -3,8 +3,9 @@
  * and live slide fragments. Built on DOMPurify's defaults (no scripts, no inline handlers, no
  * javascript: URLs; forms, inputs, images, figures, tables, data-* and aria-* attributes stay),
  * plus three rules of ours:
- * - an iframe stays only if its src is https on a host of EMBED_HOSTS, and keeps only
- *   IFRAME_ATTRIBUTES (never srcdoc or a handler);
+ * - an iframe stays only if its src is https on a host of EMBED_HOSTS, or Baeum's own launch of an
+ *   external tool (a path under TOOL_LAUNCH_PATH), and keeps only IFRAME_ATTRIBUTES (never srcdoc
+ *   or a handler);
  * - a data: URL is never kept in src or href;
  * - <style> goes (the site's stylesheet styles lesson content), and links keep their target.
  */
@@ -32,9 +33,19 @@ export const IFRAME_ATTRIBUTES: ReadonlySet<string> = new Set([
 
 const URL_ATTRIBUTES: ReadonlySet<string> = new Set(["src", "href"]);
 
-/** Whether `src` may be shown in an iframe: an absolute https URL on an allowed host. */
+/** Baeum's own page that launches an external LTI tool in a lesson's frame (lti/platform/launch_urls.py). */
+export const TOOL_LAUNCH_PATH = "/lti/platform/launch/";
+
+/** Whether `src` is a same-origin path to Baeum's tool launch (no scheme, host, dots or backslashes). */
+export function isToolLaunch(src: string): boolean {
+  const path = src.trim();
+  return path.startsWith(TOOL_LAUNCH_PATH) && /^[A-Za-z0-9/_?=&-]+$/.test(path) && !path.includes("//");
+}
+
+/** Whether `src` may be shown in an iframe: an absolute https URL on an allowed host, or a tool launch. */
 export function isAllowedEmbed(src: string | null): boolean {
   if (src === null) return false;
+  if (isToolLaunch(src)) return true;
   let url: URL;
   try {
     url = new URL(src.trim());
