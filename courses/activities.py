@@ -112,6 +112,7 @@ class ActivityKind:
     free_text: bool  # answers are typed text (shortened in charts), not one of the offered options
     answer_text: Callable[[Any, Any], str]  # (block value, stored answer) -> what people read
     correct_text: Callable[[Any], str]  # block value -> the correct answer as people read it, "" if none
+    in_tool: bool = False  # answered in an external tool (LTI), never through Baeum's forms or live questions
 
     @property
     def label(self) -> str:
@@ -199,6 +200,7 @@ KINDS: dict[str, ActivityKind] = {
             free_text=False,
             answer_text=_external_answer,
             correct_text=_no_key,
+            in_tool=True,
         ),
     )
 }
@@ -252,6 +254,11 @@ def _strip(value: Any, secret: frozenset[str]) -> Any:
     if isinstance(value, list):
         return [_strip(item, secret) for item in value]
     return value
+
+
+def is_answered_in_tool(name: str) -> bool:
+    entry = KINDS.get(name)
+    return entry is not None and entry.in_tool
 
 
 def is_free_text(name: str) -> bool:

@@ -159,6 +159,8 @@ def _questions(session: LiveSession, answered_blocks: set[str]) -> list[Question
     questions: list[Question] = []
     for activity in raw_activities(session.lesson):
         kind = activities.kind_of(activity.kind)
+        if kind is not None and kind.in_tool:
+            continue  # answered in its tool: its scores reach the gradebook, not the live report
         questions.append(
             Question(
                 block_id=activity.block_id,

@@ -25,6 +25,7 @@ from classrooms.live.protocol import (
 )
 from classrooms.live.selectors import CONNECTED_SECONDS, iso, results_of
 from classrooms.models import Classroom, MemberRole, Membership
+from courses import activities
 from courses.access import lesson_visible_to
 from courses.outline import lesson_outline
 from courses.pages import LessonPage
@@ -92,6 +93,10 @@ def question_open(session: LiveSession, block_id: str, seconds: int | None = Non
         activity = lesson_outline(session.lesson_id).activities.get(block_id)
         if activity is None:
             raise DomainError("unknown_activity", _("This question is not part of the lesson."))
+        if activities.is_answered_in_tool(activity[0]):
+            raise DomainError(
+                "answered_in_tool", _("This activity is answered in its outside tool; students open it from the slide.")
+            )
         if seconds is not None and not 1 <= seconds <= protocol.MAX_QUESTION_SECONDS:
             raise DomainError("invalid_timer", _("The timer must be between 1 second and 1 hour."))
         now = timezone.now()

@@ -278,3 +278,17 @@ def test_the_lesson_page_frames_the_launch_and_offers_a_new_window(scene: Scene)
     assert f'<iframe class="tool-frame" src="{launch}"' in page
     assert 'sandbox="allow-scripts allow-forms allow-same-origin' in page
     assert f'href="{launch}" target="_blank"' in page
+
+
+def test_a_live_slide_frames_the_launch_for_the_session_and_is_no_live_question(scene: Scene) -> None:
+    from classrooms.live.services import question_open, session_run
+    from edu.errors import DomainError
+
+    session = session_run(
+        session_start(teacher=scene.personas.teacher, lesson=scene.lesson, classroom=scene.personas.classroom)
+    )
+    fragment = student_client(scene.personas).get(reverse("live:slide", args=[session.pk, 0])).content.decode()
+    assert f'src="{scene.launch_url(session=str(session.pk))}"' in fragment
+    with pytest.raises(DomainError) as refused:
+        question_open(session, BLOCK_ID)
+    assert refused.value.code == "answered_in_tool"
