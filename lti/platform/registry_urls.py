@@ -1,3 +1,15 @@
-from django.urls import URLPattern
+"""Dynamic registration (Baeum's openid-configuration, the registration endpoint) and the external
+tools' admin pages."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from lti.platform import registration_views
+
+urlpatterns: list[URLPattern] = [
+    path(
+        ".well-known/openid-configuration",
+        registration_views.openid_configuration,
+        name="openid_configuration",
+    ),
+    path("register/", registration_views.register, name="register"),
+]
