@@ -1,12 +1,23 @@
 """Django admin for Baeum's LTI rows. django-lti registers its own (registrations with their
-deployments, keys). School admins use the setup pages (``lti:setup``); this is for superusers."""
+deployments, keys). School admins use the setup pages (``lti:setup``, ``lti_platform:tools``); this is
+for superusers."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from lti.models import DeploymentSchool, RegistrationInvite
+from lti.models import (
+    DeploymentSchool,
+    ExternalTool,
+    PlatformLineItem,
+    PlatformScore,
+    RegistrationInvite,
+    ToolContext,
+    ToolDeployment,
+    ToolRegistrationInvite,
+    ToolSubject,
+)
 
 
 @admin.register(DeploymentSchool)
@@ -46,3 +57,88 @@ class RegistrationInviteAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+# --- Baeum as a platform: external tools (school admins use lti_platform:tools) -------------------
+
+
+class ToolDeploymentInline(admin.TabularInline):
+    model = ToolDeployment
+    extra = 0
+    fields = ("school", "deployment_id", "enabled", "created_at")
+    readonly_fields = ("deployment_id", "created_at")
+    autocomplete_fields = ("school",)
+
+
+@admin.register(ExternalTool)
+class ExternalToolAdmin(admin.ModelAdmin):
+    """Here a superuser can switch a deactivated tool on again (``is_active``)."""
+
+    list_display = ("name", "owner_school", "registered_via", "is_active", "send_names", "created_at")
+    list_filter = ("is_active", "registered_via", "send_names")
+    list_select_related = ("owner_school",)
+    search_fields = ("name", "client_id", "login_url")
+    readonly_fields = ("client_id", "registered_via", "created_by", "created_at")
+    autocomplete_fields = ("owner_school",)
+    inlines = (ToolDeploymentInline,)
+
+
+@admin.register(ToolRegistrationInvite)
+class ToolRegistrationInviteAdmin(admin.ModelAdmin):
+    """Invitations are made on the tools page, which shows the token once; here they are read or
+    deleted (a deleted invitation's token stops working)."""
+
+    list_display = ("school", "created_by", "created_at", "expires_at", "used_at", "tool")
+    list_filter = ("school",)
+    list_select_related = ("school", "created_by", "tool")
+    readonly_fields = ("school", "token_digest", "created_by", "created_at", "expires_at", "used_at", "tool")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the services write (tools' line items and scores, contexts, subjects): to read when
+    supporting a school, never to edit by hand."""
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(PlatformLineItem)
+class PlatformLineItemAdmin(ReadOnlyAdmin):
+    list_display = ("label", "tool", "classroom", "score_maximum", "resource_link_id", "created_at")
+    list_filter = ("tool",)
+    list_select_related = ("tool", "classroom")
+    search_fields = ("label", "resource_link_id", "resource_id", "tag")
+
+
+@admin.register(PlatformScore)
+class PlatformScoreAdmin(ReadOnlyAdmin):
+    list_display = ("line_item", "student", "score_given", "score_maximum", "grading_progress", "timestamp")
+    list_select_related = ("line_item", "student")
+    raw_id_fields = ("line_item", "student")
+
+
+@admin.register(ToolContext)
+class ToolContextAdmin(ReadOnlyAdmin):
+    list_display = ("tool", "classroom", "first_launch_at")
+    list_filter = ("tool",)
+    list_select_related = ("tool", "classroom")
+
+
+@admin.register(ToolSubject)
+class ToolSubjectAdmin(ReadOnlyAdmin):
+    """Find who a tool means by its ``sub`` (search by the sub a tool's support quotes)."""
+
+    list_display = ("sub", "tool", "user")
+    list_filter = ("tool",)
+    list_select_related = ("tool", "user")
+    search_fields = ("=sub",)
+    raw_id_fields = ("user",)
