@@ -7,6 +7,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo content tool (demo_tool/, an LTI 1.3 tool on PyLTI1p3) that `make run` starts beside Baeum.
+DEMO_TOOL_HOST ?= $(HOST)
+DEMO_TOOL_PORT ?= $(shell echo $$(( $(PORT) + 1 )))
+DEMO_TOOL_DIR ?= var/demo_tool
+DEMO_TOOL_URL = http://$(DEMO_TOOL_HOST):$(DEMO_TOOL_PORT)
 # No per-message deflate: live frames are small, and zlib state costs ~64 KiB and CPU per socket (ADR 0006).
 UVICORN_FLAGS := --lifespan off --ws-per-message-deflate false
 FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/vite.config.ts frontend/package-lock.json
@@ -60,14 +65,27 @@ redis-binary:
 	@command -v redis-server >/dev/null || { echo "Installing Debian redis-server for the fault tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
+# One shell supervises both servers: when uvicorn stops (or Ctrl-C / SIGTERM), the trap stops the demo tool too.
 run: setup
 	$(PY) manage.py migrate --noinput --verbosity=0
 	$(PY) manage.py collectstatic --noinput --verbosity=0
 	$(PY) manage.py demo_data
-	@echo ""
-	@echo "  Baeum is at http://$(HOST):$(PORT)/   (health: /healthz, Wagtail: /cms/, Django admin: /django-admin/)"
-	@echo ""
-	$(VENV)/bin/uvicorn edu.asgi:application --host $(HOST) --port $(PORT) $(UVICORN_FLAGS) --no-access-log
+	$(PY) manage.py demo_tool_register --tool-url $(DEMO_TOOL_URL) --data-dir $(DEMO_TOOL_DIR)
+	@$(PY) -m demo_tool --host $(DEMO_TOOL_HOST) --port $(DEMO_TOOL_PORT) --data-dir $(DEMO_TOOL_DIR) --log-level WARNING & \
+	tool=$$!; \
+	server=; \
+	trap 'kill $$tool $$server 2>/dev/null; wait 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	if ! $(PY) -m demo_tool.healthcheck $(DEMO_TOOL_URL) --timeout 20 || ! kill -0 $$tool 2>/dev/null; then \
+	  echo "The demo content tool did not start on $(DEMO_TOOL_URL) (is the port in use? DEMO_TOOL_PORT=...)"; exit 1; \
+	fi; \
+	echo ""; \
+	echo "  Baeum is at http://$(HOST):$(PORT)/   (health: /healthz, Wagtail: /cms/, Django admin: /django-admin/)"; \
+	echo "  데모 콘텐츠 도구: $(DEMO_TOOL_URL)/ (LTI 1.3 tool, demo only)"; \
+	echo ""; \
+	$(VENV)/bin/uvicorn edu.asgi:application --host $(HOST) --port $(PORT) $(UVICORN_FLAGS) --no-access-log & \
+	server=$$!; \
+	wait $$server
 
 test: setup-dev
 	$(VENV)/bin/ruff check .
