@@ -2,7 +2,7 @@
 register) and the registration endpoint's service (a tool posts its client metadata with the one-time
 registration token of an invitation; Baeum answers with its client_id and deployment_id).
 
-All or nothing: the token is checked before anything is read, the metadata is checked whole (rules in
+All or nothing: the token is checked before the metadata is parsed, the metadata is checked whole (rules in
 ``registry_rules``; here the private-network check, which needs DNS), then one transaction claims the
 invitation with a conditional UPDATE (of two simultaneous posts with one token, exactly one updates
 the row) and makes the tool and, for a school's invitation, its enabled deployment there."""
