@@ -1,3 +1,15 @@
-from django.urls import URLPattern
+"""The services tools call server to server: the token endpoint, Assignment and Grade Services and
+Names and Role Provisioning Services. ``context_id`` is the class's id (the LTI context).
 
-urlpatterns: list[URLPattern] = []
+The scores and results URLs also answer without their trailing slash: tools build them by adding
+"/scores" or "/results" to the line item's URL (pylti1p3 strips the line item's "/" first), and a
+redirect would lose a POST's body."""
+
+from django.urls import path
+
+from lti.platform import nrps_views, token_views
+
+urlpatterns = [
+    path("token/", token_views.token, name="token"),
+    path("nrps/<int:context_id>/memberships/", nrps_views.memberships, name="memberships"),
+]
