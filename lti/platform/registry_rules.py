@@ -119,7 +119,8 @@ def custom_parameters_parse(text: str) -> dict[str, str]:
 
 
 def custom_parameters_text(parameters: dict[str, str]) -> str:
-    return "\n".join(f"{key}={value}" for key, value in parameters.items())
+    """The lines of the form, by name (PostgreSQL's jsonb keeps no order of its own)."""
+    return "\n".join(f"{key}={parameters[key]}" for key in sorted(parameters))
 
 
 def public_key_problem(pem: str) -> str | None:
