@@ -14,7 +14,7 @@ from classrooms.models import Classroom
 from courses import activities
 from courses.outline import raw_activities
 from edu.accounts.models import User
-from edu.records.models import LearningRecord, Source
+from edu.records.models import LESSON_SOURCES, LearningRecord
 
 SORTS = ("number", "name")
 
@@ -106,7 +106,7 @@ def student_answers(classroom: Classroom, student: User) -> list[AssignmentAnswe
     given = {
         (r.lesson_id, r.block_id): r
         for r in LearningRecord.objects.filter(
-            source=Source.SELF_PACED, student=student, lesson_id__in={x.lesson_id for x in assignments}
+            source__in=LESSON_SOURCES, student=student, lesson_id__in={x.lesson_id for x in assignments}
         )
     }
     found = []

@@ -19,7 +19,7 @@ from courses.activities import KINDS
 from courses.outline import raw_activities
 from courses.pages import LessonPage
 from edu.accounts.models import User
-from edu.records.models import LearningRecord, Source
+from edu.records.models import LESSON_SOURCES, LearningRecord
 
 NOT_STARTED, IN_PROGRESS, DONE, LATE = "not_started", "in_progress", "done", "late"
 
@@ -72,7 +72,7 @@ def _answers(user_ids: set[int], lesson_ids: set[int]) -> dict[tuple[int, int], 
     if not user_ids or not lesson_ids:
         return {}
     rows = (
-        LearningRecord.objects.filter(source=Source.SELF_PACED, student_id__in=user_ids, lesson_id__in=lesson_ids)
+        LearningRecord.objects.filter(source__in=LESSON_SOURCES, student_id__in=user_ids, lesson_id__in=lesson_ids)
         .values("student_id", "lesson_id")
         .annotate(n=Count("id"), last=Max("answered_at"), score=Sum("score"))
     )

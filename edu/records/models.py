@@ -53,6 +53,11 @@ class Source(models.TextChoices):
     TOOL = "tool", _("External tool")
 
 
+# A student's answers to a lesson outside live sessions: their own (self-paced) and those an external
+# tool scored for them (LTI AGS). Gradebooks, progress and outgoing LMS scores count both alike.
+LESSON_SOURCES = (Source.SELF_PACED, Source.TOOL)
+
+
 class RecordStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     NEEDS_REVIEW = "needs_review", _("Waiting for the teacher")

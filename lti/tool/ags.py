@@ -36,7 +36,7 @@ from lti_tool.models import LtiRegistration, LtiUser
 
 from classrooms.assignments.selectors import lesson_size
 from courses.pages import LessonPage
-from edu.records.models import LearningRecord, RecordStatus, Source
+from edu.records.models import LESSON_SOURCES, LearningRecord, RecordStatus
 from lti.models import AssignmentLink, ScoreOutbox, ScoreState
 from lti.tool import tasks, tokens
 from lti.tool.tokens import ServiceError, ServiceRefused, ServiceUnavailable
@@ -82,7 +82,7 @@ def standing(student_id: int, lesson: LessonPage) -> Standing:
     the lesson; a reviewed open response counts with the teacher's score), plus those awaiting review."""
     size = lesson_size(lesson)
     found = LearningRecord.objects.filter(
-        source=Source.SELF_PACED, student_id=student_id, lesson_id=lesson.pk
+        source__in=LESSON_SOURCES, student_id=student_id, lesson_id=lesson.pk
     ).aggregate(n=Count("id"), score=Sum("score"), review=Count("id", filter=Q(status=RecordStatus.NEEDS_REVIEW)))
     return Standing(found["n"], size.activities, found["score"] or Decimal(0), size.max_score, found["review"])
 

@@ -201,11 +201,6 @@ def _cell(classroom: Any, student: Any) -> Any:
     return book, cell
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the lead: classrooms.assignments.selectors._answers (and gradebook.student_answers) read "
-    "Source.SELF_PACED records only; tool scores are Source.TOOL",
-)
 def test_the_score_reaches_the_class_gradebook(scene: Any) -> None:
     services, _lesson, item, _assignment = scene
     student = services.personas.student
