@@ -123,6 +123,7 @@ class ToolRegistrationInvite(models.Model):
 
     school = models.ForeignKey("classrooms.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     token_digest = models.CharField(max_length=64, unique=True)
+    send_names = models.BooleanField(default=False)  # the admin's choice for the tool it registers
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -185,7 +185,7 @@ def tool_register_dynamic(*, authorization: str, body: bytes, now: datetime | No
             deep_link_url=metadata.deep_link_url,
             jwks_url=metadata.jwks_url,
             custom_parameters=metadata.custom_parameters,
-            send_names=registry.invite_send_names(token),
+            send_names=invite.send_names,
             scopes=metadata.scopes,
             via=ExternalTool.Via.DYNAMIC,
         )

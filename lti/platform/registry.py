@@ -8,8 +8,8 @@ the access helpers: ``registry_selectors``.
   is registered. A site admin's tool (``owner_school`` null) is switched on by each school that wants
   it; each school gets its own ``deployment_id``.
 - An invitation's token is its only authority: only its sha256 digest is kept, single use,
-  ``INVITE_HOURS`` hours. Whether the tool will receive names is the admin's choice when making it;
-  the choice is part of the token (a mark the digest covers, so the tool cannot change it).
+  ``INVITE_HOURS`` hours. Whether the tool will receive names is the admin's choice when making it
+  (kept on the invitation; the tool's metadata cannot change it).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from lti.tool.registration_rules import RegistrationRefused
 
 log = logging.getLogger("baeum.lti")
 INVITE_HOURS = 24
-NAMES_MARK = ".names"  # the end of a token whose tool receives names
 EDITABLE = (
     "name",
     "description",
@@ -148,21 +147,17 @@ def invite_create(
 ) -> tuple[ToolRegistrationInvite, str]:
     """A new invitation and its token (shown once: only the digest is kept). ``school`` None: the
     tool it registers belongs to the whole site (superusers only; the caller checks)."""
-    token = secrets.token_urlsafe(32) + (NAMES_MARK if send_names else "")
+    token = secrets.token_urlsafe(32)
     now = now or timezone.now()
     invite = ToolRegistrationInvite.objects.create(
         school=school,
         token_digest=invite_digest(token),
+        send_names=send_names,
         created_by=created_by,
         expires_at=now + timedelta(hours=INVITE_HOURS),
     )
     log.info("lti platform: invite %s made by user %s", invite.pk, created_by.pk)
     return invite, token
-
-
-def invite_send_names(token: str) -> bool:
-    """Did the admin who made this token's invitation allow names?"""
-    return token.endswith(NAMES_MARK)
 
 
 def invite_revoke(invite: ToolRegistrationInvite, *, by: User, now: datetime | None = None) -> None:

@@ -208,7 +208,7 @@ def _invite_made(
         invite=invite,
         token=token,
         configuration=configuration,
-        send_names=registry.invite_send_names(token),
+        send_names=invite.send_names,
         address_form=address,
         link=link,
     )

@@ -405,7 +405,7 @@ def test_an_invitation_is_shown_once_then_listed_and_revoked(admin_client: Clien
     invite = ToolRegistrationInvite.objects.get()
     assert invite.token_digest == invite_digest(token) and invite.school == personas.school
     assert invite.expires_at - invite.created_at == pytest.approx(timedelta(hours=24), abs=timedelta(seconds=5))
-    assert registry.invite_send_names(token) and "will receive names" in text(made)
+    assert invite.send_names and "will receive names" in text(made)
     assert 'value="http://testserver/lti/platform/.well-known/openid-configuration"' in text(made)
 
     listing = text(admin_client.get(TOOLS + "invite/"))
@@ -423,7 +423,7 @@ def test_an_invitation_is_shown_once_then_listed_and_revoked(admin_client: Clien
 
 def test_an_invitation_without_names(admin_client: Client) -> None:
     made = admin_client.post(TOOLS + "invite/", {})
-    assert not registry.invite_send_names(_made_token(made)) and "will not receive names" in text(made)
+    assert not ToolRegistrationInvite.objects.get().send_names and "will not receive names" in text(made)
 
 
 def test_the_button_that_opens_the_tools_registration_page(admin_client: Client) -> None:
