@@ -9,6 +9,7 @@ link only if it is one of that class's (a link Baeum made a line item for)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
@@ -20,7 +21,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from courses.pages import LessonPage
 from lti.models import PlatformLineItem, PlatformScore
+from lti.platform import launch
 from lti.platform.ags_rules import AgsInvalid, LineItemIn
 from lti.platform.service_access import ServiceAccess, ServiceRefused, not_found, valid_id
 from lti.platform.service_http import Paging, absolute_url
@@ -82,11 +85,26 @@ def line_item_of(access: ServiceAccess, item_id: int) -> PlatformLineItem:
     return item
 
 
+RESOURCE_LINK = re.compile(r"^lesson-(\d{1,18})-(.{1,64})$")
+
+
+def _tools_activity(access: ServiceAccess, resource_link_id: str) -> bool:
+    """``resource_link_id`` names an external activity of this tool in a published lesson (the
+    link a launch sends: ``launch.resource_link_id``), with or without a line item of Baeum's."""
+    match = RESOURCE_LINK.match(resource_link_id)
+    lesson = LessonPage.objects.live().filter(pk=int(match[1])).first() if match else None
+    if match is None or lesson is None or launch.resource_link_id(lesson.pk, match[2]) != resource_link_id:
+        return False
+    activity = launch.activity_of(lesson, match[2])
+    return activity is not None and activity.tool_id == access.tool.pk
+
+
 def _check_resource_link(access: ServiceAccess, resource_link_id: str) -> None:
-    """A tool's line item may point at a resource link of the class: one Baeum launched the tool
-    from (the link of a lesson activity's line item)."""
-    known = _of_context(access).filter(resource_link_id=resource_link_id).exclude(block_id="").exists()
-    if not known:
+    """A tool's line item may point at a resource link of the class: the link of one of Baeum's
+    line items there, or of one of the tool's activities in a lesson (an activity without points
+    has no line item of Baeum's; the tool may make one)."""
+    baeums = _of_context(access).filter(resource_link_id=resource_link_id).exclude(block_id="").exists()
+    if not baeums and not _tools_activity(access, resource_link_id):
         raise AgsInvalid("unknown_resource_link", _("resourceLinkId is not a resource link of this context."))
 
 

@@ -22,8 +22,10 @@ ROLES_OF = {role: roles_for(teacher=role == MemberRole.TEACHER) for role in Memb
 
 def _has_role(roles: tuple[str, ...], wanted: str) -> bool:
     """``wanted`` is one of ``roles``, as a full URI or as the short name of a context role
-    ("Learner", "Instructor": NRPS §2.4.2 lets a tool use either)."""
-    return wanted in roles or any(role.endswith(f"membership#{wanted}") for role in roles)
+    ("Learner", "Instructor": NRPS §2.4.2 lets a tool use either). Compared without case: some
+    tools lower-case the whole ``Link`` header, next page's filter included (pylti1p3 does)."""
+    wanted = wanted.lower()
+    return any(role.lower() == wanted or role.lower().endswith(f"membership#{wanted}") for role in roles)
 
 
 def member_roles_for(role: str) -> list[str]:

@@ -112,6 +112,23 @@ def services(personas: Personas, client: Client) -> Services:
     return Services(personas, tool, key, client)
 
 
+def pylti1p3_connector(base_url: str, tool: ExternalTool, key: RsaKey) -> Any:
+    """A pylti1p3 ``ServiceConnector`` for ``tool`` against Baeum at ``base_url``: the token
+    requests and service calls of a tool library Baeum did not write."""
+    from pylti1p3.registration import Registration
+    from pylti1p3.service_connector import ServiceConnector
+
+    registration = (
+        Registration()
+        .set_issuer(base_url)
+        .set_client_id(tool.client_id)
+        .set_auth_token_url(base_url + reverse("lti_platform:token"))
+        .set_tool_private_key(key.private_pem)
+        .set_tool_public_key(key.public_pem)
+    )
+    return ServiceConnector(registration)
+
+
 @contextmanager
 def jwks_server(keys: list[dict[str, Any]]) -> Iterator[str]:
     """A real JWKS on 127.0.0.1 (what a tool publishes), served from a thread; yields its URL.

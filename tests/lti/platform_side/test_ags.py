@@ -474,3 +474,83 @@ def test_results_need_the_result_scope(services: Services) -> None:
     item = item_for(services)
     url = services.url("results", services.classroom.pk, item.pk)
     assert services.client.get(url, headers=services.headers((s.SCOPE_LINEITEM, s.SCOPE_SCORE))).status_code == 403
+
+
+# --- a tool library Baeum did not write ----------------------------------------------------------
+
+
+def _zero_point_lesson(services: Services, tool_id: int) -> tuple[Any, str]:
+    from tests.lti.platform_side.launch_kit import BLOCK_ID, external_block
+    from tests.lti.platform_side.launch_kit import make_lesson as launch_kit_lesson
+
+    lesson = launch_kit_lesson(services.tool, points=0)
+    body = lesson.body.raw_data
+    body[1]["value"]["tool"] = tool_id
+    lesson.body = body
+    lesson.save_revision().publish()
+    assert external_block  # the launch kit's block, the tool's activity
+    return lesson, f"lesson-{lesson.pk}-{BLOCK_ID}"
+
+
+def test_a_tools_line_item_may_name_its_activity_without_points(services: Services) -> None:
+    """An activity without points has no line item of Baeum's; the launch still sends its
+    resource link, and the tool may make a line item for it."""
+    _lesson, link = _zero_point_lesson(services, services.tool.pk)
+    url = services.url("lineitems", services.classroom.pk)
+    body = {"label": "연습", "scoreMaximum": 5, "resourceLinkId": link}
+    assert post_json(services, url, body, s.MEDIA_LINEITEM).status_code == 201
+    assert post_json(services, url, body | {"resourceLinkId": link + "x"}, s.MEDIA_LINEITEM).status_code == 400
+
+
+def test_another_tools_activity_is_not_a_resource_link_of_this_tool(services: Services) -> None:
+    other = make_tool(tool_key(), school=services.personas.school, name="Other")
+    _lesson, link = _zero_point_lesson(services, other.pk)
+    url = services.url("lineitems", services.classroom.pk)
+    response = post_json(services, url, {"label": "x", "scoreMaximum": 5, "resourceLinkId": link}, s.MEDIA_LINEITEM)
+    assert response.status_code == 400 and response.json()["error"] == "unknown_resource_link"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pylti1p3_tool_finds_makes_and_scores_line_items(services: Services, live_server, settings) -> None:
+    """pylti1p3's own AGS client against a running Baeum: its token request, its line item search
+    through every page, a line item it makes for its resource link, a score on Baeum's line item
+    and on its own (it appends "/scores" to the line item URL without its trailing slash)."""
+    from pylti1p3.assignments_grades import AssignmentsGradesService
+    from pylti1p3.grade import Grade
+    from pylti1p3.lineitem import LineItem
+
+    from tests.lti.platform_side.services_kit import pylti1p3_connector
+
+    settings.BASE_URL = live_server.url
+    for n in range(3):
+        item_for(services, label=f"다른 {n}")
+    baeum = baeum_item(services)
+    _lesson, link = _zero_point_lesson(services, services.tool.pk)
+    claim = {
+        "scope": [s.SCOPE_LINEITEM, s.SCOPE_SCORE, s.SCOPE_RESULT_READONLY],
+        "lineitems": live_server.url + services.url("lineitems", services.classroom.pk) + "?limit=2",
+        "lineitem": live_server.url + services.url("lineitem", services.classroom.pk, baeum.pk),
+    }
+    ags = AssignmentsGradesService(pylti1p3_connector(live_server.url, services.tool, services.key), claim)
+    sub = services.sub(services.personas.student)
+
+    def grade(given: int) -> Any:
+        return (
+            Grade().set_score_given(given).set_score_maximum(5).set_user_id(sub)
+            .set_timestamp(timezone.now().isoformat(timespec="milliseconds"))
+            .set_activity_progress("Completed").set_grading_progress("FullyGraded")
+        )  # fmt: skip
+
+    ags.put_grade(grade(4))
+    assert PlatformScore.objects.get(line_item=baeum).score_given == 4
+    assert len(ags.get_lineitems()) == 4  # three pages of two, Link by Link
+    wanted = LineItem().set_label("연습").set_score_maximum(5).set_resource_link_id(link).set_tag("demo")
+    made = ags.find_or_create_lineitem(wanted, find_by="resource_link_id")
+    assert made.get_id().startswith(live_server.url) and made.get_resource_link_id() == link
+    assert ags.find_or_create_lineitem(wanted, find_by="resource_link_id").get_id() == made.get_id()  # found again
+    ags.put_grade(grade(2), made)
+    own = PlatformLineItem.objects.get(resource_link_id=link)
+    assert (own.label, own.tag, own.block_id) == ("연습", "demo", "")
+    assert PlatformScore.objects.get(line_item=own).score_given == 2
+    [result] = ags.get_grades(made)
+    assert (result["userId"], result["resultScore"]) == (sub, 2)

@@ -145,3 +145,21 @@ def test_a_tool_reads_no_roster_it_may_not(services: Services) -> None:
         services.client.get(services.url("memberships", services.classroom.pk), headers=lineitems_only).status_code
         == 403
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pylti1p3_tool_reads_the_whole_roster_page_by_page(services: Services, live_server, settings) -> None:
+    """pylti1p3's NRPS client follows the Link header (which it lower-cases, filter and all)."""
+    from pylti1p3.names_roles import NamesRolesProvisioningService
+
+    from tests.lti.platform_side.services_kit import pylti1p3_connector
+
+    settings.BASE_URL = live_server.url
+    students_add(classroom=services.classroom, entries=[StudentEntry(f"학생{n}", 10 + n) for n in range(4)])
+    url = live_server.url + services.url("memberships", services.classroom.pk) + "?role=Learner&limit=2"
+    nrps = NamesRolesProvisioningService(
+        pylti1p3_connector(live_server.url, services.tool, services.key), {"context_memberships_url": url}
+    )
+    members = nrps.get_members()
+    assert len(members) == 5 and all(m["roles"] == LEARNER for m in members)
+    assert len({m["user_id"] for m in members}) == 5
