@@ -103,6 +103,9 @@ def record_tool_score(
         return None
     answer = {"score_given": _json_number(score_given), "score_maximum": _json_number(score_maximum)}
     score = scaled_score(activity.points, score_given, score_maximum)
+    # Full marks count as a correct answer, anything less as not (the standards view and the
+    # student's progress count correct answers; AGS itself has no "correct").
+    correct = score >= activity.points
     context = answer_context_for(user, lesson)
     if classroom_id is not None and context.classroom_id != classroom_id:
         context = AnswerContext(classroom_id, None)
@@ -114,14 +117,14 @@ def record_tool_score(
             defaults={
                 "kind": EXTERNAL_ACTIVITY,
                 "answer": answer,
-                "correct": None,
+                "correct": correct,
                 "score": score,
                 "max_score": activity.points,
                 "revealed": True,
             },
         )
         if not created:
-            stored.kind, stored.answer, stored.correct = EXTERNAL_ACTIVITY, answer, None
+            stored.kind, stored.answer, stored.correct = EXTERNAL_ACTIVITY, answer, correct
             stored.score, stored.max_score, stored.attempts = score, activity.points, stored.attempts + 1
             stored.save()
         record_lesson_answer(

@@ -109,7 +109,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _name_parts(name: str) -> dict[str, str]:
+def name_parts(name: str) -> dict[str, str]:
     """A Korean display name "김민준" → family "김", given "민준" (one-syllable family names, the
     usual case); a name with a space splits at its last space; anything else is given name only."""
     name = name.strip()
@@ -146,7 +146,7 @@ def id_token_claims(launch: Launch, *, now: int) -> dict[str, Any]:
             "version": launch.platform.version,
         },
     }
-    claims.update(_name_parts(launch.person.name))
+    claims.update(name_parts(launch.person.name))
     if launch.resource_link is not None:
         claims[s.CLAIM + "resource_link"] = {
             "id": launch.resource_link.id,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from classrooms.models import Classroom, MemberRole, Membership
-from lti.platform.claims import _name_parts, roles_for
+from lti.platform.claims import name_parts, roles_for
 from lti.platform.service_access import ServiceAccess
 from lti.platform.service_http import Paging, absolute_url
 from lti.platform.subjects import subjects_for
@@ -49,7 +49,7 @@ class MembersPage:
 def _member_json(membership: Membership, sub: str, send_names: bool) -> dict[str, Any]:
     member: dict[str, Any] = {"status": "Active", "user_id": sub, "roles": list(ROLES_OF[MemberRole(membership.role)])}
     if send_names:
-        member.update(_name_parts(membership.user.display_name))
+        member.update(name_parts(membership.user.display_name))
     return member
 
 

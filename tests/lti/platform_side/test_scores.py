@@ -117,7 +117,7 @@ def test_a_score_becomes_the_students_answer_and_learning_record(scene: Any) -> 
     answer = LessonAnswer.objects.get(user=student, lesson=lesson, block_id=BLOCK)
     assert answer.kind == "external_activity"
     assert answer.answer == {"score_given": 8, "score_maximum": 10}
-    assert (answer.score, answer.max_score, answer.correct) == (Decimal("2.40"), Decimal(3), None)  # 3 × 8/10
+    assert (answer.score, answer.max_score, answer.correct) == (Decimal("2.40"), Decimal(3), False)  # 3 × 8/10
 
     record = LearningRecord.objects.get()
     assert record.source == Source.TOOL
@@ -128,7 +128,7 @@ def test_a_score_becomes_the_students_answer_and_learning_record(scene: Any) -> 
         assignment.pk,
     )
     assert (record.lesson_id, record.block_id, record.kind) == (lesson.pk, BLOCK, "external_activity")
-    assert (record.score, record.max_score, record.correct) == (Decimal("2.40"), Decimal(3), None)
+    assert (record.score, record.max_score, record.correct) == (Decimal("2.40"), Decimal(3), False)
     assert record.standards == ["[4수01-10]"]
     assert record.prompt == "분수 비교 연습"
     assert record.status == RecordStatus.ANSWERED
@@ -242,3 +242,22 @@ def test_from_a_students_launch_to_the_answer(personas: Any, standard: Achieveme
     answer = LessonAnswer.objects.get(user=personas.student, lesson=lesson)
     assert (answer.score, answer.max_score) == (Decimal("1.50"), Decimal(3))
     assert LearningRecord.objects.get(student=personas.student).source == Source.TOOL
+
+
+def test_tool_scores_reach_the_standards_view_and_the_students_progress(scene: Any) -> None:
+    """Full marks count as a correct answer, less as not, in the views that count correct answers."""
+    from classrooms.assignments.standards import class_standards, student_progress
+
+    services, _lesson, item, _assignment = scene
+    student = services.personas.student
+    post_score(services, item, scoreGiven=2, scoreMaximum=3)
+    view = class_standards(services.classroom)
+    share = view.cells[(student.pk, "[4수01-10]")]
+    assert (share.answers, share.correct) == (1, 0)
+    post_score(
+        services, item, scoreGiven=3, scoreMaximum=3, timestamp=(timezone.now() + timedelta(seconds=1)).isoformat()
+    )
+    share = class_standards(services.classroom).cells[(student.pk, "[4수01-10]")]
+    assert (share.answers, share.correct, share.percent) == (1, 1, 100)
+    [row] = student_progress(student).standards
+    assert (row.code, row.total.correct, row.total.answers) == ("[4수01-10]", 1, 1)
