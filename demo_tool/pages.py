@@ -43,6 +43,16 @@ code{word-break:break-all}
 """
 
 
+# Ask the platform's frame to fit the page (the lti.frameResize message LMSs listen for); nothing
+# happens when the page is not in a frame.
+RESIZE = (
+    "<script>(function(){if(window.parent===window)return;var last=0;function fit(){"
+    "var h=Math.ceil(document.body.getBoundingClientRect().height)+32;if(h===last)return;last=h;"
+    'window.parent.postMessage({subject:"lti.frameResize",height:h},"*");}'
+    'fit();window.addEventListener("load",fit);window.addEventListener("resize",fit);})();</script>'
+)
+
+
 def page(title: str, body: str) -> str:
     return (
         '<!doctype html><html lang="ko"><head><meta charset="utf-8">'
@@ -50,7 +60,7 @@ def page(title: str, body: str) -> str:
         f"<title>{escape(title)} · 데모 콘텐츠</title><style>{STYLE}</style></head><body>"
         f'<div class="banner" role="note"><strong id="demo-label">{BANNER_KO}</strong>'
         f'<small lang="en">{BANNER_EN}</small></div>'
-        f"<main>{body}</main></body></html>"
+        f"<main>{body}</main>{RESIZE}</body></html>"
     )
 
 

@@ -206,6 +206,7 @@ def slide(request: HttpRequest, session_id: int, index: int) -> HttpResponse:
             "live": True,
             "lesson_id": session.lesson_id,
             "live_session_id": session.pk,
+            "teacher_preview": role == "teacher",  # the console (often on the projector)
         },
     )
     response["Cache-Control"] = "private, no-store"

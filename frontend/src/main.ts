@@ -8,6 +8,7 @@ import { mountLiveConsole } from "./pages/live-console";
 import { mountLiveStudent } from "./pages/live-student";
 import { mountLti } from "./pages/lti";
 import { mountPrintButtons } from "./pages/print";
+import { mountToolFrames } from "./ui/tool-frames";
 
 /** Mounts each page module whose root element is on this page. */
 function boot(): void {
@@ -28,6 +29,7 @@ function boot(): void {
 
   mountPrintButtons(document);
   mountLti(document, window);
+  mountToolFrames(document, window);
 }
 
 if (document.readyState === "loading") {

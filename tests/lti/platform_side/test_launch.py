@@ -292,3 +292,11 @@ def test_a_live_slide_frames_the_launch_for_the_session_and_is_no_live_question(
     with pytest.raises(DomainError) as refused:
         question_open(session, BLOCK_ID)
     assert refused.value.code == "answered_in_tool"
+
+
+def test_the_consoles_preview_does_not_launch_the_tool(scene: Scene) -> None:
+    """The console is often on the projector: the tool's teacher view (with its answers) stays off it."""
+    session = session_start(teacher=scene.personas.teacher, lesson=scene.lesson, classroom=scene.personas.classroom)
+    fragment = teacher_client(scene.personas).get(reverse("live:slide", args=[session.pk, 0])).content.decode()
+    assert "<iframe" not in fragment and 'data-testid="tool-preview"' in fragment
+    assert f'href="{scene.launch_url(session=str(session.pk))}" target="_blank"' in fragment
