@@ -72,15 +72,34 @@ class ToolDeploymentInline(admin.TabularInline):
 
 @admin.register(ExternalTool)
 class ExternalToolAdmin(admin.ModelAdmin):
-    """Here a superuser can switch a deactivated tool on again (``is_active``)."""
+    """Here a superuser can switch a deactivated tool on again (``is_active``) and see the rest. A
+    tool's addresses, keys, scopes and privacy are changed on the registry's pages only, whose checks
+    (https and public addresses, one key source, scopes Baeum offers) this form would skip."""
 
     list_display = ("name", "owner_school", "registered_via", "is_active", "send_names", "created_at")
     list_filter = ("is_active", "registered_via", "send_names")
     list_select_related = ("owner_school",)
     search_fields = ("name", "client_id", "login_url")
-    readonly_fields = ("client_id", "registered_via", "created_by", "created_at")
-    autocomplete_fields = ("owner_school",)
+    readonly_fields = (
+        "client_id",
+        "login_url",
+        "redirect_uris",
+        "target_link_uri",
+        "deep_link_url",
+        "jwks_url",
+        "public_key",
+        "custom_parameters",
+        "send_names",
+        "scopes",
+        "owner_school",
+        "registered_via",
+        "created_by",
+        "created_at",
+    )
     inlines = (ToolDeploymentInline,)
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
 
 
 @admin.register(ToolRegistrationInvite)

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -44,6 +46,33 @@ class ToolChooserViewSet(SnippetChooserViewSet):
     choose_view_class = ToolChooseView
     choose_results_view_class = ToolChooseResultsView
     creation_form_class = None  # tools are registered by a school admin (lti_platform:tools), not here
+
+
+class ChooseOnlyPolicy(ModelPermissionPolicy):
+    """Nobody, superusers included, adds, edits or deletes tools through Wagtail's snippet views:
+    those would skip the registry's checks (https and public addresses, one key source, scopes).
+    The registry's pages (``lti_platform:tools``) do it; the chooser needs no permission."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return False
+
+    def user_has_any_permission(self, user: Any, actions: Any) -> bool:
+        return False
+
+    def user_has_permission_for_instance(self, user: Any, action: str, instance: Any) -> bool:
+        return False
+
+    def user_has_any_permission_for_instance(self, user: Any, actions: Any, instance: Any) -> bool:
+        return False
+
+    def users_with_any_permission(self, actions: Any) -> QuerySet[User]:
+        return User.objects.none()
+
+    def instances_user_has_any_permission_for(self, user: Any, actions: Any) -> QuerySet[ExternalTool]:
+        return ExternalTool.objects.none()
+
+
+register_permission_policy(ExternalTool, ChooseOnlyPolicy(ExternalTool))
 
 
 class ExternalToolViewSet(SnippetViewSet):

@@ -89,7 +89,8 @@ def test_lti_checks_are_plain_functions_without_the_orm():
     import ast
 
     rules = ("lti/tool/checks.py", "lti/platform/claims.py", "lti/platform/auth_rules.py")
-    for name in (*rules, "lti/platform/deep_linking_rules.py"):
+    platform_rules = ("deep_linking_rules", "token_rules", "ags_rules", "registry_rules")
+    for name in (*rules, *(f"lti/platform/{module}.py" for module in platform_rules)):
         tree = ast.parse((ROOT / name).read_text())
         imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module} | {
             a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
