@@ -9,6 +9,8 @@ class LtiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from lti.platform import extensions as platform_extensions
         from lti.tool import extensions
 
         extensions.register()
+        platform_extensions.register()

@@ -17,6 +17,7 @@ from classrooms.models import Membership
 from courses.answers import LessonAnswer
 from edu.accounts.models import User
 from edu.records.models import LearningRecord
+from edu.registry import Registry
 from edu.spreadsheets import csv_safe
 
 README = """\
@@ -28,12 +29,19 @@ classes.json          소속 학급과 학교, 역할, 가입일 / Classes, scho
 answers.csv, .json    스스로 학습한 수업의 모든 답 / Every answer in self-paced lessons
 live.csv, live.json   실시간 수업 참여와 그 답 / Every live session joined and its answers
 learning_record.json  학습 기록 (선생님의 피드백 포함) / The learning record, with the teacher's feedback
+external_tools.json   외부 도구가 아는 가명 ID와 도구가 보낸 점수
+                      The pseudonymous IDs external tools know, and the scores they sent
 
 CSV 파일은 Excel에서 바로 열리도록 UTF-8(BOM)으로 저장되어 있습니다.
 CSV files are UTF-8 with a BOM so that Excel reads Hangul correctly.
 """
 
 Progress = Callable[[int], None]
+
+# Parts of the export that higher layers hold (what external tools know and sent: ``lti``), each
+# registered from its AppConfig.ready(): (file name, a function of the student giving JSON data).
+ExportPart = tuple[str, Callable[[User], Any]]
+export_parts: Registry[ExportPart] = Registry("parts of a student's export from higher layers")
 
 
 def _plain(value: Any) -> Any:
@@ -177,6 +185,7 @@ def build_zip(student: User, target: Path, progress: Progress) -> None:
             ),
         ),
         ("learning_record.json", lambda: _json(learning_record(student))),
+        *((name, lambda read=read: _json(read(student))) for name, read in export_parts),
     ]
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for done, (name, content) in enumerate(parts, start=1):

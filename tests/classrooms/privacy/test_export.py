@@ -51,7 +51,7 @@ def test_the_zip_holds_every_answer_and_no_secret(client, personas, answered, dj
     files = {name: archive.read(name) for name in archive.namelist()}
     assert set(files) == {
         "README.txt", "account.json", "classes.json", "answers.csv", "answers.json",
-        "live.csv", "live.json", "learning_record.json",
+        "live.csv", "live.json", "learning_record.json", "external_tools.json",
     }  # fmt: skip
 
     account = json.loads(files["account.json"])

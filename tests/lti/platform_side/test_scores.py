@@ -261,3 +261,18 @@ def test_tool_scores_reach_the_standards_view_and_the_students_progress(scene: A
     assert (share.answers, share.correct, share.percent) == (1, 1, 100)
     [row] = student_progress(student).standards
     assert (row.code, row.total.correct, row.total.answers) == ("[4수01-10]", 1, 1)
+
+
+def test_a_students_export_holds_what_tools_know_and_sent(scene: Any, tmp_path: Any) -> None:
+    import zipfile
+
+    from classrooms.privacy.exporting import build_zip
+
+    services, _lesson, item, _assignment = scene
+    student = services.personas.student
+    post_score(services, item, scoreGiven=2, scoreMaximum=3, comment="잘했어요")
+    build_zip(student, tmp_path / "export.zip", lambda _done: None)
+    part = json.loads(zipfile.ZipFile(tmp_path / "export.zip").read("external_tools.json"))
+    assert part["tools"] == [{"tool": services.tool.name, "id_known_to_the_tool": services.sub(student)}]
+    [score] = part["scores"]
+    assert (score["score_given"], score["score_maximum"], score["comment"]) == ("2", "3", "잘했어요")
