@@ -304,7 +304,7 @@ class ExternalActivityBlock(blocks.StructBlock):
     presentation = blocks.ChoiceBlock(
         choices=[("iframe", _("Inside the lesson")), ("window", _("In a new window"))],
         default="iframe",
-        label=_("Show"),
+        label=_("How it is shown"),
     )
     height = blocks.IntegerBlock(min_value=200, max_value=2000, default=600, label=_("Height inside the lesson (px)"))
     points = blocks.IntegerBlock(

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -105,10 +106,12 @@ def deep_link_confirm(request: HttpRequest, lesson_id: int, ticket: str) -> Http
         if taken is None:
             return redirect(_edit_url(lesson))
         count = services.items_insert(lesson, taken, user)
-        messages.success(
-            request,
-            _("%(count)d item(s) added to the lesson's draft. Check them and publish the lesson.") % {"count": count},
+        added = ngettext(
+            "%(count)d item added to the lesson's draft. Check it and publish the lesson.",
+            "%(count)d items added to the lesson's draft. Check them and publish the lesson.",
+            count,
         )
+        messages.success(request, added % {"count": count})
         return HttpResponseRedirect(_edit_url(lesson))
     tool = ExternalTool.objects.filter(pk=picked.tool_id).first()
     return render(
