@@ -11,12 +11,13 @@ import logging
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from classrooms.access import classroom_for_user
+from classrooms.access import classroom_for_teacher
 from classrooms.live.access import live_session_for_user
 from classrooms.models import Classroom
 from courses.access import lesson_for_user
@@ -46,8 +47,10 @@ def refused(request: HttpRequest, error: LaunchRefused) -> HttpResponse:
 
 
 def _classroom(request: HttpRequest, lesson_id: int) -> Classroom | None:
-    """The class this launch happens in: the live session's (``?session=``), a class the user names
-    (``?class=``), else, for a student, the class the lesson is theirs in (an assignment)."""
+    """The class this launch happens in: the live session's (``?session=``), a class the user
+    teaches and names (``?class=``; a student's class is never their choice: it would make the tool
+    a context of any class they sit in), else, for a student, the class the lesson is theirs in
+    (an assignment)."""
     user = signed_in_user(request)
     if "session" in request.GET:
         session_id = db_id(request.GET["session"])
@@ -61,7 +64,7 @@ def _classroom(request: HttpRequest, lesson_id: int) -> Classroom | None:
         class_id = db_id(request.GET["class"])
         if class_id is None:
             raise Http404
-        return classroom_for_user(user, class_id)
+        return classroom_for_teacher(user, class_id)
     if user.is_teacher:
         return None
     from courses.pages import LessonPage
@@ -75,11 +78,24 @@ def _classroom(request: HttpRequest, lesson_id: int) -> Classroom | None:
     )
 
 
+def _opened_elsewhere(request: HttpRequest) -> bool:
+    """The browser says another site started this request (``Sec-Fetch-Site``): a page elsewhere,
+    or a tool's page navigating its own frame, must not launch tools (and make classes their
+    contexts) in the signed-in user's name. Baeum's own pages, a bookmark, or an old browser that
+    sends no such header may."""
+    return request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none")
+
+
 @never_cache
 @xframe_options_sameorigin
 @login_required
 @require_GET
 def launch(request: HttpRequest, lesson_id: int, block_id: str) -> HttpResponse:
+    if _opened_elsewhere(request):
+        return refused(
+            request,
+            LaunchRefused("launch_elsewhere", _("Open outside content from its lesson in Baeum."), 403),
+        )
     lesson_pk = db_id(lesson_id)
     if lesson_pk is None or len(block_id) > 64:
         raise Http404

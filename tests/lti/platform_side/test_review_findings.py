@@ -1,0 +1,66 @@
+"""An adversarial review of the platform side (a hostile tool, student, teacher of another school,
+a careless admin): each test is one finding, failing before its fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from classrooms.models import MemberRole, Membership
+from lti.models import PlatformLineItem, ToolContext
+from tests.lti.platform_side.launch_kit import (
+    Scene,
+    login_params,
+    scene,
+)
+
+__all__ = ["scene"]
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- launches: whose class, started from where ---------------------------------------------------
+
+
+def test_a_student_cannot_make_another_of_their_classes_the_tools_context(scene: Scene) -> None:
+    """``?class=`` let any member of a class launch there: a student of two classes made the tool a
+    context of the class that never used it (its roster to NRPS, a gradebook column, their record)."""
+    personas = scene.personas
+    Membership.objects.create(classroom=personas.other_classroom, user=personas.student, role=MemberRole.STUDENT)
+    response = signed_in(personas.student).get(scene.launch_url(**{"class": str(personas.other_classroom.pk)}))
+    assert response.status_code == 404
+    assert not ToolContext.objects.exists() and not PlatformLineItem.objects.exists()
+
+
+def test_a_teacher_names_only_a_class_they_teach(scene: Scene) -> None:
+    personas = scene.personas
+    Membership.objects.create(classroom=personas.other_classroom, user=personas.teacher, role=MemberRole.STUDENT)
+    teacher = signed_in(personas.teacher)
+    assert teacher.get(scene.launch_url(**{"class": str(personas.other_classroom.pk)})).status_code == 404
+    assert login_params(teacher.get(scene.launch_url(**{"class": str(personas.classroom.pk)})))
+    assert list(ToolContext.objects.values_list("classroom_id", flat=True)) == [personas.classroom.pk]
+
+
+@pytest.mark.parametrize("fetch_site", ["cross-site", "same-site"])
+def test_another_site_cannot_launch_a_tool_in_the_signed_in_users_name(scene: Scene, fetch_site: str) -> None:
+    """A page elsewhere, or the tool's own page navigating its frame, sent the browser to the launch
+    URL: Baeum launched as the signed-in teacher (a context in any class they teach, an id_token)."""
+    personas = scene.personas
+    response = signed_in(personas.teacher).get(
+        scene.launch_url(**{"class": str(personas.classroom.pk)}), HTTP_SEC_FETCH_SITE=fetch_site
+    )
+    assert response.status_code == 403 and b"launch_elsewhere" in response.content
+    assert not ToolContext.objects.exists() and not PlatformLineItem.objects.exists()
+
+
+@pytest.mark.parametrize("fetch_site", ["same-origin", "none", None])
+def test_baeums_own_pages_bookmarks_and_older_browsers_launch(scene: Scene, fetch_site: str | None) -> None:
+    headers = {"HTTP_SEC_FETCH_SITE": fetch_site} if fetch_site else {}
+    assert login_params(signed_in(scene.personas.student).get(scene.launch_url(), **headers))
