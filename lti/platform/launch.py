@@ -34,7 +34,7 @@ from classrooms.selectors import school_for_user
 from courses.blocks import custom_parameters
 from courses.pages import LessonPage
 from edu.accounts.models import User
-from lti.models import ExternalTool, PlatformLineItem, ToolContext
+from lti.models import ExternalTool, PlatformLineItem, ToolContext, ToolDeployment
 from lti.platform import claims as c
 from lti.platform import scopes as s
 from lti.platform.auth_rules import AuthRequest, LaunchRefused, check_auth_request
@@ -350,6 +350,8 @@ def authorize(user: User | None, params: dict[str, str]) -> Authorized:
             _("You are not signed in as the person who opened this content. Sign in and open it again."),
             403,
         )
+    if not ToolDeployment.objects.filter(tool=tool, deployment_id=hint.deployment_id, enabled=True).exists():
+        raise LaunchRefused("tool_not_enabled", _("Your school has not turned this outside tool on."), 403)
     claims = c.id_token_claims(_launch_of(tool, hint, user, request.nonce), now=int(time.time()))
     log.info("lti platform id_token: tool=%s message=%s", tool.pk, hint.message_type)
     return Authorized(redirect_uri=request.redirect_uri, id_token=sign(claims), state=request.state)

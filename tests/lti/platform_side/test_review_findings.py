@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from classrooms.models import MemberRole, Membership
-from lti.models import PlatformLineItem, ToolContext
+from lti.models import PlatformLineItem, ToolContext, ToolDeployment
 from tests.lti.platform_side.launch_kit import (
     Scene,
+    auth_params,
     login_params,
     scene,
 )
@@ -64,3 +66,14 @@ def test_another_site_cannot_launch_a_tool_in_the_signed_in_users_name(scene: Sc
 def test_baeums_own_pages_bookmarks_and_older_browsers_launch(scene: Scene, fetch_site: str | None) -> None:
     headers = {"HTTP_SEC_FETCH_SITE": fetch_site} if fetch_site else {}
     assert login_params(signed_in(scene.personas.student).get(scene.launch_url(), **headers))
+
+
+def test_no_id_token_once_the_school_switched_the_tool_off(scene: Scene) -> None:
+    """Switched off for the school after the launch started (its hint lives five minutes): the
+    authorization endpoint still signed the id_token (only a deactivated tool was refused)."""
+    client = signed_in(scene.personas.student)
+    login = login_params(client.get(scene.launch_url()))
+    ToolDeployment.objects.filter(tool=scene.tool).update(enabled=False)
+    response = client.get(reverse("lti_platform:authorize"), auth_params(login))
+    assert response.status_code == 403 and b"tool_not_enabled" in response.content
+    assert b'name="id_token"' not in response.content
