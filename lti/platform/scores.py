@@ -8,6 +8,9 @@ when the line item is a lesson activity's, as the student's answer to that activ
   one changes nothing and is answered ``{"status": "ignored"}``; the same timestamp again is
   applied (a retry). A timestamp in the future (beyond the clock leeway) is refused: it would
   freeze the student's score until that moment.
+- **The activity's own tool only.** A line item Baeum made names a lesson's activity; a score on it
+  becomes an answer only while the published activity still launches this tool (a teacher may
+  have pointed the block at another tool since: the old tool's scores are kept, not counted).
 - **One transaction.** The ``PlatformScore`` row, the ``LessonAnswer`` and its learning record
   (``courses.recording.record_tool_score``) are written together or not at all.
 """
@@ -29,6 +32,7 @@ from courses.recording import record_tool_score
 from edu.accounts.models import User
 from lti.models import PlatformLineItem, PlatformScore
 from lti.platform.ags_rules import AgsInvalid, ScoreIn
+from lti.platform.launch import activity_of
 from lti.platform.service_access import ServiceAccess
 from lti.platform.subjects import user_id_for
 
@@ -99,7 +103,8 @@ def score_submit(
         if score.graded and item.lesson_id and item.block_id:
             assert score.score_given is not None and score.score_maximum is not None
             lesson = LessonPage.objects.filter(pk=item.lesson_id).first()
-            if lesson is not None:
+            activity = activity_of(lesson, item.block_id) if lesson is not None else None
+            if lesson is not None and activity is not None and activity.tool_id == item.tool_id:
                 record_tool_score(
                     user=student,
                     lesson=lesson,

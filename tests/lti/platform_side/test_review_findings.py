@@ -3,20 +3,30 @@ a careless admin): each test is one finding, failing before its fix."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from classrooms.models import MemberRole, Membership
-from lti.models import PlatformLineItem, ToolContext, ToolDeployment
+from courses.answers import LessonAnswer
+from courses.pages import LessonPage
+from edu.records.models import LearningRecord
+from lti.models import PlatformLineItem, PlatformScore, ToolContext, ToolDeployment
+from lti.platform import scopes as s
+from lti.platform.subjects import subject_for
 from tests.lti.platform_side.launch_kit import (
     Scene,
     auth_params,
+    key,
     login_params,
+    make_tool,
     scene,
 )
+from tests.lti.platform_side.services_kit import bearer, fetch_token
 
 __all__ = ["scene"]
 pytestmark = pytest.mark.django_db
@@ -77,3 +87,45 @@ def test_no_id_token_once_the_school_switched_the_tool_off(scene: Scene) -> None
     response = client.get(reverse("lti_platform:authorize"), auth_params(login))
     assert response.status_code == 403 and b"tool_not_enabled" in response.content
     assert b'name="id_token"' not in response.content
+
+
+# --- scores -------------------------------------------------------------------------------------
+
+
+def _score(scene: Scene, item_: PlatformLineItem, **fields: Any) -> Any:
+    token = fetch_token(Client(), scene.tool, key(), (s.SCOPE_SCORE,))
+    body = {
+        "userId": subject_for(scene.tool, scene.personas.student),
+        "scoreGiven": 2,
+        "scoreMaximum": 2,
+        "activityProgress": "Completed",
+        "gradingProgress": "FullyGraded",
+        "timestamp": timezone.now().isoformat(),
+        **fields,
+    }
+    url = reverse("lti_platform:scores", args=[item_.classroom_id, item_.pk])
+    return Client().post(url, json.dumps(body), content_type=s.MEDIA_SCORE, headers=bearer(token))
+
+
+def test_a_tool_no_longer_in_the_activity_scores_no_answer_to_it(scene: Scene) -> None:
+    """The teacher pointed the activity at another tool: the first tool's line item still named the
+    lesson's block, and its scores became the student's answer to the other tool's activity."""
+    signed_in(scene.personas.student).get(scene.launch_url())
+    line_item = PlatformLineItem.objects.get(tool=scene.tool)
+    other = make_tool(school=scene.personas.school, name="다른 도구")
+    lesson = LessonPage.objects.get(pk=scene.lesson.pk)
+    body = lesson.body.raw_data
+    body[-1]["value"]["tool"] = other.pk
+    lesson.body = body
+    lesson.save_revision().publish()
+
+    response = _score(scene, line_item)
+    assert response.status_code == 200 and response.json()["status"] == "stored"
+    assert PlatformScore.objects.filter(line_item=line_item).exists()  # kept, as the tool's own
+    assert not LessonAnswer.objects.exists() and not LearningRecord.objects.exists()
+
+
+def test_the_activitys_own_tool_still_scores_it(scene: Scene) -> None:
+    signed_in(scene.personas.student).get(scene.launch_url())
+    assert _score(scene, PlatformLineItem.objects.get()).status_code == 200
+    assert LessonAnswer.objects.get().score == 3
