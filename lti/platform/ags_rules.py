@@ -6,7 +6,7 @@ is ever written."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -23,6 +23,7 @@ MAX_TEXT = 255  # resourceId, tag
 MAX_RESOURCE_LINK = 128
 MAX_USER_ID = 64
 MAX_COMMENT = 1000
+MIN_YEAR, MAX_YEAR = 1900, 9998  # of a time in UTC (date and time columns; a margin before year 9999's end)
 
 
 class AgsInvalid(DomainError):
@@ -70,14 +71,17 @@ def _text(data: dict[str, Any], name: str, limit: int, *, required: bool = False
 
 
 def parse_time(value: Any, name: str) -> datetime:
-    """An ISO 8601 date and time with its offset from UTC ("2024-04-16T18:54:36.736+09:00", "…Z")."""
+    """An ISO 8601 date and time with its offset from UTC ("2024-04-16T18:54:36.736+09:00", "…Z"),
+    in years a database keeps in UTC ("0001-01-01T00:00+09:00" is no moment in UTC: it would fail
+    to be saved, or be saved and then fail every read)."""
     if isinstance(value, str) and 0 < len(value) <= 40:
         try:
             moment = datetime.fromisoformat(value)
-        except ValueError:
+            in_utc = moment.astimezone(UTC) if moment.tzinfo is not None else None
+        except (ValueError, OverflowError):
             pass
         else:
-            if moment.tzinfo is not None and moment.utcoffset() is not None:
+            if in_utc is not None and moment.utcoffset() is not None and MIN_YEAR <= in_utc.year <= MAX_YEAR:
                 return moment
     raise AgsInvalid(
         "invalid_time", _("%(field)s must be an ISO 8601 date and time with a time zone.") % {"field": name}

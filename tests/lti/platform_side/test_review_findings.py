@@ -129,3 +129,25 @@ def test_the_activitys_own_tool_still_scores_it(scene: Scene) -> None:
     signed_in(scene.personas.student).get(scene.launch_url())
     assert _score(scene, PlatformLineItem.objects.get()).status_code == 200
     assert LessonAnswer.objects.get().score == 3
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["0001-01-01T00:00:00+09:00", "0001-01-01T08:59:59+09:00", "9999-12-31T23:59:59-14:00", "1000-01-01T00:00:00Z"],
+)
+def test_a_time_outside_the_databases_years_is_a_400_never_a_500(scene: Scene, moment: str) -> None:
+    """A timestamp whose UTC time is before year 1 made SQLite's save overflow (500), and on
+    PostgreSQL a row that could be saved but never read back (every later score a 500)."""
+    signed_in(scene.personas.student).get(scene.launch_url())
+    line_item = PlatformLineItem.objects.get()
+    response = _score(scene, line_item, timestamp=moment)
+    assert response.status_code == 400 and response.json()["error"] == "invalid_time"
+    token = fetch_token(Client(), scene.tool, key(), (s.SCOPE_LINEITEM,))
+    created = Client().post(
+        reverse("lti_platform:lineitems", args=[line_item.classroom_id]),
+        json.dumps({"label": "x", "scoreMaximum": 1, "startDateTime": moment}),
+        content_type=s.MEDIA_LINEITEM,
+        headers=bearer(token),
+    )
+    assert created.status_code == 400 and created.json()["error"] == "invalid_time"
+    assert not PlatformScore.objects.exists() and PlatformLineItem.objects.count() == 1
