@@ -78,9 +78,11 @@ def _custom(item: dict[str, Any], number: int) -> dict[str, str]:
         raise LaunchRefused("item_invalid", _("Item %(n)d: custom parameters must be a short list.") % {"n": number})
     found = {}
     for key, value in custom.items():
-        if not isinstance(key, str) or not _CUSTOM_KEY.match(key) or not isinstance(value, (str, int, float)):
+        if not isinstance(key, str) or not _CUSTOM_KEY.fullmatch(key) or not isinstance(value, (str, int, float)):
             raise LaunchRefused("item_invalid", _("Item %(n)d: a custom parameter is malformed.") % {"n": number})
-        found[key] = str(value).strip().replace("\n", " ")[:500]
+        # one line: the block keeps "key=value" lines, and every line break splitlines() knows
+        # ("\r", "\u2028", …) would otherwise start a parameter of the tool's choosing
+        found[key] = " ".join(str(value).splitlines()).strip()[:500]
     return found
 
 

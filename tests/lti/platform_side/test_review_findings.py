@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from classrooms.models import MemberRole, Membership
 from courses.answers import LessonAnswer
+from courses.blocks import custom_parameters
 from courses.pages import LessonPage
 from edu.records.models import LearningRecord
 from lti.models import PlatformLineItem, PlatformScore, ToolContext, ToolDeployment
@@ -27,6 +28,7 @@ from tests.lti.platform_side.launch_kit import (
     scene,
 )
 from tests.lti.platform_side.services_kit import bearer, fetch_token
+from tests.lti.platform_side.test_deep_linking import item, own_lesson, request_claims, response_jwt
 
 __all__ = ["scene"]
 pytestmark = pytest.mark.django_db
@@ -151,3 +153,30 @@ def test_a_time_outside_the_databases_years_is_a_400_never_a_500(scene: Scene, m
     )
     assert created.status_code == 400 and created.json()["error"] == "invalid_time"
     assert not PlatformScore.objects.exists() and PlatformLineItem.objects.count() == 1
+
+
+# --- Deep Linking -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("breaker", ["\r", "\u2028", "\x85", "\x0b", "\x1e"])
+def test_a_picked_items_custom_value_cannot_start_another_parameter(scene: Scene, breaker: str) -> None:
+    """Only "\\n" was replaced: any other line break splitlines() knows split the block's
+    "key=value" text, adding parameters of the tool's choosing to every launch."""
+    client = signed_in(scene.personas.teacher)
+    lesson = own_lesson(scene)
+    request = request_claims(scene, client, lesson)
+    token = response_jwt(scene, request, items=[item(custom={"exercise": f"a{breaker}provider=evil"})])
+    returned = Client().post(reverse("lti_platform:deep_link_return"), {"JWT": token})
+    assert client.post(returned["Location"]).status_code == 302
+    latest = LessonPage.objects.get(pk=lesson.pk).get_latest_revision_as_object()
+    added = [b for b in latest.body.raw_data if b["type"] == "external_activity"][-1]
+    assert custom_parameters(added["value"]["custom"]) == {"exercise": "a provider=evil"}
+
+
+def test_a_picked_items_custom_name_with_a_line_break_is_refused(scene: Scene) -> None:
+    """``$`` matches before a final newline: "exercise\\n" passed as a name and broke the block."""
+    client = signed_in(scene.personas.teacher)
+    request = request_claims(scene, client, own_lesson(scene))
+    token = response_jwt(scene, request, items=[item(custom={"exercise\n": "fractions"})])
+    response = Client().post(reverse("lti_platform:deep_link_return"), {"JWT": token})
+    assert response.status_code == 400 and b"item_invalid" in response.content
