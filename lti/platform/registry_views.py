@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from classrooms.models import School
@@ -215,6 +216,7 @@ def _invite_made(
     return render(request, "lti/platform/tool_invite_made.html", context, status=400 if address.errors else 200)
 
 
+@never_cache  # the page shows the registration token
 @login_required
 @require_http_methods(["GET", "POST"])
 def tool_invite(request: HttpRequest) -> HttpResponse:
@@ -231,6 +233,7 @@ def tool_invite(request: HttpRequest) -> HttpResponse:
     return render(request, "lti/platform/tool_invite.html", context)
 
 
+@never_cache  # the page shows the registration token
 @login_required
 @require_POST
 def tool_invite_link(request: HttpRequest) -> HttpResponse:

@@ -29,6 +29,7 @@ from tests.lti.platform_side.launch_kit import (
 )
 from tests.lti.platform_side.services_kit import bearer, fetch_token
 from tests.lti.platform_side.test_deep_linking import item, own_lesson, request_claims, response_jwt
+from tests.lti.platform_side.test_registry import _made_token, make_admin
 
 __all__ = ["scene"]
 pytestmark = pytest.mark.django_db
@@ -180,3 +181,17 @@ def test_a_picked_items_custom_name_with_a_line_break_is_refused(scene: Scene) -
     token = response_jwt(scene, request, items=[item(custom={"exercise\n": "fractions"})])
     response = Client().post(reverse("lti_platform:deep_link_return"), {"JWT": token})
     assert response.status_code == 400 and b"item_invalid" in response.content
+
+
+# --- the registry's pages -----------------------------------------------------------------------
+
+
+def test_the_page_showing_a_registration_token_is_never_cached(scene: Scene) -> None:
+    client = signed_in(make_admin("admin", scene.personas.school))
+    made = client.post(reverse("lti_platform:tool_invite"), {"send_names": ""})
+    assert made.status_code == 200 and "no-store" in made["Cache-Control"]
+    token = _made_token(made)
+    again = client.post(
+        reverse("lti_platform:tool_invite_link"), {"token": token, "tool_address": "https://t.example/"}
+    )
+    assert again.status_code == 200 and token in again.content.decode() and "no-store" in again["Cache-Control"]
