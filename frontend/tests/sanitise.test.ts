@@ -163,6 +163,17 @@ describe("the embed rule", () => {
     expect(isAllowedEmbed("javascript:/lti/platform/launch/1/a/")).toBe(false);
   });
 
+  it("keeps a tool launch's frame only sandboxed, and never allowed to navigate the lesson page", () => {
+    const launch = "/lti/platform/launch/12/0f3c-aa/";
+    // courses/templates/courses/blocks/external_activity.html as rendered
+    const sandbox = "allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-downloads";
+    const framed = cleanBox(`<iframe class="tool-frame" src="${launch}" title="분수" height="640" loading="lazy" sandbox="${sandbox}"></iframe>`);
+    expect(framed.querySelector("iframe")?.getAttribute("sandbox")).toBe(sandbox);
+    for (const bad of ["", ` sandbox="allow-scripts allow-top-navigation"`, ` sandbox="allow-scripts ALLOW-TOP-NAVIGATION-BY-USER-ACTIVATION"`]) {
+      expect(clean(`<p>a</p><iframe src="${launch}"${bad}></iframe>`)).toBe("<p>a</p>");
+    }
+  });
+
   it("lets an iframe keep only these attributes", () => {
     expect([...IFRAME_ATTRIBUTES].sort()).toEqual(
       ["allow", "allowfullscreen", "class", "height", "loading", "referrerpolicy", "sandbox", "src", "title", "width"].sort(),

@@ -4,8 +4,8 @@
  * javascript: URLs; forms, inputs, images, figures, tables, data-* and aria-* attributes stay),
  * plus three rules of ours:
  * - an iframe stays only if its src is https on a host of EMBED_HOSTS, or Baeum's own launch of an
- *   external tool (a path under TOOL_LAUNCH_PATH), and keeps only IFRAME_ATTRIBUTES (never srcdoc
- *   or a handler);
+ *   external tool (a path under TOOL_LAUNCH_PATH) in a sandbox that keeps the tool from navigating
+ *   the page (isSandboxedToolFrame), and keeps only IFRAME_ATTRIBUTES (never srcdoc or a handler);
  * - a data: URL is never kept in src or href;
  * - <style> goes (the site's stylesheet styles lesson content), and links keep their target.
  */
@@ -40,6 +40,16 @@ export const TOOL_LAUNCH_PATH = "/lti/platform/launch/";
 export function isToolLaunch(src: string): boolean {
   const path = src.trim();
   return path.startsWith(TOOL_LAUNCH_PATH) && /^[A-Za-z0-9/_?=&-]+$/.test(path) && !path.includes("//");
+}
+
+/**
+ * Whether a tool launch's iframe is sandboxed as courses/blocks/external_activity.html renders it:
+ * a sandbox attribute, and no allow-top-navigation token (the tool's page, inside the frame, must
+ * not send the lesson page elsewhere). Sandbox tokens are case-insensitive.
+ */
+export function isSandboxedToolFrame(frame: Element): boolean {
+  const sandbox = frame.getAttribute("sandbox");
+  return sandbox !== null && !/(^|\s)allow-top-navigation/i.test(sandbox);
 }
 
 /** Whether `src` may be shown in an iframe: an absolute https URL on an allowed host, or a tool launch. */
@@ -80,7 +90,9 @@ function instance(): Purifier {
     throw new Error("DOMPurify cannot sanitise in this DOM; server HTML is not shown");
   }
   created.addHook("uponSanitizeElement", (node, event) => {
-    if (event.tagName === "iframe" && !isAllowedEmbed((node as Element).getAttribute("src"))) {
+    if (event.tagName !== "iframe") return;
+    const src = (node as Element).getAttribute("src");
+    if (!isAllowedEmbed(src) || (isToolLaunch(src ?? "") && !isSandboxedToolFrame(node as Element))) {
       node.parentNode?.removeChild(node);
     }
   });
