@@ -102,6 +102,7 @@ bench: setup-dev
 	$(PY) tests/bench/render_lesson.py
 	$(PY) tests/bench/gradebook.py
 	$(PY) tests/bench/lti_launch.py
+	$(PY) tests/bench/lti_platform.py
 	$(PY) tests/bench/live_load.py
 
 lint: $(VENV)/.dev

@@ -217,8 +217,10 @@ def build_library(tmp_path: Path, extra_text_blocks: int = 0) -> Library:
 
 def ensure_wagtail_roots() -> None:
     from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Locale, Page
+    from wagtail.models import Collection, Locale, Page
 
     Locale.objects.get_or_create(language_code="ko")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))

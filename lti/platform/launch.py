@@ -40,7 +40,7 @@ from lti.platform import scopes as s
 from lti.platform.auth_rules import AuthRequest, LaunchRefused, check_auth_request
 from lti.platform.selectors import deployment_for
 from lti.platform.subjects import subject_for
-from lti.tool.keys import kid_of, signing_key
+from lti.tool.keys import kid_of, private_key_of, signing_key
 
 log = logging.getLogger("baeum.lti")
 HINT_TTL = 300  # seconds between Baeum's redirect to the tool and the tool's authorization request
@@ -325,7 +325,7 @@ def _launch_of(tool: ExternalTool, hint: Hint, user: User, nonce: str) -> c.Laun
 
 def sign(claims: dict[str, Any]) -> str:
     key = signing_key()
-    return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": kid_of(key)})
+    return jwt.encode(claims, private_key_of(key), algorithm="RS256", headers={"kid": kid_of(key)})
 
 
 def authorize(user: User | None, params: dict[str, str]) -> Authorized:

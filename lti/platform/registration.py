@@ -98,7 +98,7 @@ def _token_refused(digest: str) -> TokenRefused:
         reason, message = "used", _("This registration token was already used.")
     else:
         reason, message = "expired", _("This registration token has expired.")
-    return TokenRefused(reason, f"{message} {_('Ask the Baeum admin for a new one.')}")
+    return TokenRefused(reason, " ".join((message, _("Ask the Baeum admin for a new one."))))
 
 
 def _token_usable(digest: str, now: datetime) -> None:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +32,22 @@ GRACE = timedelta(days=7)
 def kid_of(key: Key) -> str:
     """The key id the JWKS gives ``key`` (its RFC 7638 thumbprint, as django-lti's ``as_jwk``)."""
     return str(JWK.from_pem(key.public_key.encode()).thumbprint())
+
+
+_PARSED: dict[tuple[int, int], Any] = {}
+
+
+def private_key_of(key: Key) -> Any:
+    """``key``'s private key, parsed once per process (parsing an RSA PEM checks the key and takes
+    ~40 ms, more than the rest of a launch): what PyJWT signs with."""
+    cache_key = (key.pk, hash(key.private_key))
+    parsed = _PARSED.get(cache_key)
+    if parsed is None:
+        parsed = load_pem_private_key(key.private_key.encode(), password=None)
+        if len(_PARSED) > 16:
+            _PARSED.clear()
+        _PARSED[cache_key] = parsed
+    return parsed
 
 
 def _active() -> list[Key]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from classrooms.models import School
 from classrooms.services import school_member_add
@@ -29,6 +30,16 @@ from lti.tool.registration_rules import TOOL_CONFIGURATION
 from tests.factories import PASSWORD, Personas
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Iterator[None]:
+    """These tests read the English messages (Korean is the default language)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 URL = "/lti/platform/register/"
 TOOL = "http://127.0.0.1:8002"  # a tool on this machine: plain http allowed on loopback in tests
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"

@@ -75,7 +75,10 @@ def register(tool: DemoTool, base: str, personas: Personas) -> ExternalTool:
 def deep_link(teacher: Browser, base: str, lesson: LessonPage, registered: ExternalTool) -> str:
     """The teacher picks the tool's fractions exercise into their lesson; returns the new block's id."""
     choose = teacher.get(f"{base}/lti/platform/deep-link/{lesson.pk}/")
-    assert choose.status_code == 200 and registered.name in choose.text, (registered.deep_link_url, text_of(choose)[-800:])
+    assert choose.status_code == 200 and registered.name in choose.text, (
+        registered.deep_link_url,
+        text_of(choose)[-800:],
+    )
     [pick] = [f for f in forms_of(choose) if f.method == "POST" and f.hidden.get("tool") == str(registered.pk)]
     authorized = teacher.submit(pick)  # → the tool's login → Baeum's authorization endpoint
     assert authorized.status_code == 200 and authorized.url.startswith(f"{base}/lti/platform/auth/"), authorized.text[

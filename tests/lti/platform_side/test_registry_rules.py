@@ -5,10 +5,12 @@ HTTP client or request."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 from jwcrypto.jwk import JWK
 
 from lti.platform.registry_rules import (
@@ -24,6 +26,15 @@ from lti.platform.registry_rules import (
 )
 from lti.platform.scopes import SCOPE_LINEITEM, SCOPE_NRPS, SCOPE_SCORE
 from lti.tool.registration_rules import TOOL_CONFIGURATION
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Iterator[None]:
+    """These tests read the English messages (Korean is the default language)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 ROOT = Path(__file__).resolve().parents[3]
 
