@@ -15,7 +15,13 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from classrooms.selectors import school_for_user
@@ -42,9 +48,23 @@ class ToolChooseResultsView(ChooseResultsView):
         return tools_for_editor(self.request.user)
 
 
+class ToolChosenView(SnippetChosenView):
+    """A chosen tool is looked up among the editor's tools: another school's name stays unknown."""
+
+    def get_object(self, pk: Any) -> ExternalTool:
+        return tools_for_editor(self.request.user).get(pk=pk)
+
+
+class ToolChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks: Any) -> QuerySet[ExternalTool]:
+        return tools_for_editor(self.request.user).filter(pk__in=pks)
+
+
 class ToolChooserViewSet(SnippetChooserViewSet):
     choose_view_class = ToolChooseView
     choose_results_view_class = ToolChooseResultsView
+    chosen_view_class = ToolChosenView
+    chosen_multiple_view_class = ToolChosenMultipleView
     creation_form_class = None  # tools are registered by a school admin (lti_platform:tools), not here
 
 

@@ -68,3 +68,12 @@ def test_the_lesson_header_menu_opens_deep_linking_for_an_editable_lesson(scene:
     scene.tool.save()
     page = teacher(scene.personas).get(f"/cms/pages/{own.pk}/edit/").content.decode()
     assert f"/lti/platform/deep-link/{own.pk}/" not in page
+
+
+def test_a_chosen_tool_outside_the_school_is_not_found(scene: Scene) -> None:
+    foreign = make_tool(school=scene.personas.other_school, name="다른 학교의 도구")
+    teacher_folder_ensure(scene.personas.teacher)
+    client = teacher(scene.personas)
+    assert client.get(f"{CHOOSER}chosen/{scene.tool.pk}/").status_code == 200
+    refused = client.get(f"{CHOOSER}chosen/{foreign.pk}/")
+    assert refused.status_code == 404 and "다른 학교의 도구" not in refused.content.decode()

@@ -195,3 +195,44 @@ def test_the_page_showing_a_registration_token_is_never_cached(scene: Scene) -> 
         reverse("lti_platform:tool_invite_link"), {"token": token, "tool_address": "https://t.example/"}
     )
     assert again.status_code == 200 and token in again.content.decode() and "no-store" in again["Cache-Control"]
+
+
+# --- the lead's follow-ups to the review ------------------------------------------------------
+
+
+def test_a_jwks_fetch_follows_no_redirect_reads_at_most_64_kb_and_never_an_internal_address(settings: Any) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from lti.tool.platform_keys import KeysUnavailable, platform_key
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/redirect":
+                self.send_response(302)
+                self.send_header("Location", "/keys")
+                self.end_headers()
+                return
+            body = b'{"keys": [{"kid": "k"}], "pad": "' + (b"x" * (70 * 1024 if self.path == "/big" else 1)) + b'"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        assert platform_key(f"{base}/keys", "k") == {"kid": "k"}
+        for path in ("/redirect", "/big"):
+            with pytest.raises(KeysUnavailable):
+                platform_key(f"{base}{path}", "k")
+        settings.LTI_ALLOW_HTTP_LOOPBACK = False  # as in production: loopback is inside
+        with pytest.raises(KeysUnavailable):
+            platform_key(f"{base}/keys?again", "k")
+    finally:
+        server.shutdown()

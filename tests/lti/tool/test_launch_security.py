@@ -495,6 +495,9 @@ def test_a_malformed_target_address_is_refused_not_a_server_error(client: Any, r
 
 def test_service_addresses_from_a_launch_must_be_https(client: Any, reg: Registered, settings: Any) -> None:
     """Baeum's bearer tokens go only to https service addresses (plain http on loopback in tests)."""
+    from lti.tool.platform_keys import platform_key
+
+    platform_key(reg.registration.keyset_url, "any")  # the test LMS's keys (on loopback http) fetched first
     settings.LTI_ALLOW_HTTP_LOOPBACK = False
     ags = {
         "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/score"],
