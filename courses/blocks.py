@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
@@ -331,6 +332,12 @@ class ExternalActivityBlock(blocks.StructBlock):
             raise StructBlockValidationError(
                 block_errors={"custom": ErrorList([ValidationError(str(problem))])}
             ) from None
+        tool, url = value.get("tool"), value.get("url")
+        if url and tool is not None and urlsplit(url).hostname not in tool.hosts():
+            message = _("Use an address on the tool's own site (%(hosts)s).") % {
+                "hosts": ", ".join(sorted(tool.hosts()))
+            }
+            raise StructBlockValidationError(block_errors={"url": ErrorList([ValidationError(message)])})
         return value
 
     def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:

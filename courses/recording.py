@@ -15,7 +15,7 @@ from django.db import transaction
 
 from courses.activities import kind_of
 from courses.answers import LessonAnswer
-from courses.extensions import AnswerContext, answer_context_for
+from courses.extensions import AnswerContext, answer_context_for, answer_policy_for
 from courses.outline import facts_of, raw_activities
 from courses.pages import LessonPage
 from edu.accounts.models import User
@@ -97,9 +97,12 @@ def record_tool_score(
 
     ``classroom_id``: the class the tool reported from; the record belongs to it (with the
     assignment of the lesson there, if any). Returns None, writing nothing, when the published
-    lesson has no such activity or it carries no points."""
+    lesson has no such activity or it carries no points, or when the student's answers to the lesson
+    are not taken now (an assignment past its due time that takes no late work), as for their own."""
     activity = next((a for a in raw_activities(lesson) if a.block_id == block_id), None)
     if activity is None or activity.kind != EXTERNAL_ACTIVITY or activity.points <= 0:
+        return None
+    if answer_policy_for(user, lesson).refused is not None:
         return None
     answer = {"score_given": _json_number(score_given), "score_maximum": _json_number(score_maximum)}
     score = scaled_score(activity.points, score_given, score_maximum)

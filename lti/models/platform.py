@@ -18,6 +18,7 @@ registers itself with, and the gradebook columns (line items) and scores tools p
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -68,6 +69,11 @@ class ExternalTool(models.Model):
     @property
     def supports_deep_linking(self) -> bool:
         return bool(self.deep_link_url)
+
+    def hosts(self) -> set[str]:
+        """The host names of the tool's own addresses: where a launch's target may point."""
+        urls = [self.target_link_uri, self.login_url, self.deep_link_url, *(self.redirect_uris or [])]
+        return {host for url in urls if isinstance(url, str) and (host := urlsplit(url).hostname)}
 
 
 class ToolDeployment(models.Model):

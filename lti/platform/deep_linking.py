@@ -15,7 +15,6 @@ import secrets
 import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import jwt
 from django.conf import settings
@@ -64,11 +63,6 @@ class Picked:
 def _refuse(code: str, message: str, status: int = 400) -> LaunchRefused:
     log.warning("lti platform deep link refused: %s", code)
     return LaunchRefused(code, message, status)
-
-
-def _tool_hosts(tool: ExternalTool) -> set[str]:
-    urls = [tool.target_link_uri, tool.login_url, tool.deep_link_url, *(tool.redirect_uris or [])]
-    return {host for url in urls if isinstance(url, str) and (host := urlsplit(url).hostname)}
 
 
 def _verified(token: str) -> tuple[ExternalTool, dict[str, Any]]:
@@ -141,7 +135,12 @@ def response_check(token: str) -> Picked:
     data_digest = hashlib.sha256(str(data.get("n")).encode()).hexdigest()
     if not cache.add(f"lti:platform-dl-data:{data_digest}", 1, DATA_MAX_AGE):
         raise _refuse("replayed", _("This answer was already used."), 403)
-    items = picked_items(claims.get(s.DL_CLAIM + "content_items"), accept_multiple=True, tool_hosts=_tool_hosts(tool))
+    items = picked_items(
+        claims.get(s.DL_CLAIM + "content_items"),
+        accept_multiple=True,
+        tool_hosts=tool.hosts(),
+        http_loopback=settings.LTI_ALLOW_HTTP_LOOPBACK,
+    )
     message = claims.get(s.DL_CLAIM + "msg")
     error = claims.get(s.DL_CLAIM + "errormsg")
     log.info("lti platform deep link accepted: tool=%s lesson=%s items=%d", tool.pk, data.get("l"), len(items))

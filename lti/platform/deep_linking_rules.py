@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext as _
 
 from lti.platform.auth_rules import LaunchRefused
+from lti.tool.registration_rules import url_problem
 
 MAX_ITEMS = 20
 ACCEPTED_TYPES = ("ltiResourceLink",)
@@ -60,7 +61,7 @@ def _text(item: dict[str, Any], name: str, limit: int, number: int) -> str:
     return value.strip()[:limit]
 
 
-def _url(item: dict[str, Any], tool_hosts: set[str], number: int) -> str:
+def _url(item: dict[str, Any], tool_hosts: set[str], number: int, http_loopback: bool) -> str:
     url = _text(item, "url", 500, number)
     if not url:
         return ""
@@ -69,6 +70,8 @@ def _url(item: dict[str, Any], tool_hosts: set[str], number: int) -> str:
         raise LaunchRefused(
             "item_url_foreign", _("Item %(n)d points outside the tool's own addresses.") % {"n": number}
         )
+    if url_problem(url, http_loopback=http_loopback):
+        raise LaunchRefused("item_url_insecure", _("Item %(n)d's address must start with https://.") % {"n": number})
     return url
 
 
@@ -110,7 +113,12 @@ def _presentation(item: dict[str, Any]) -> tuple[str, int]:
 
 
 def picked_items(
-    raw: Any, *, accept_multiple: bool, tool_hosts: set[str], accept_types: tuple[str, ...] = ACCEPTED_TYPES
+    raw: Any,
+    *,
+    accept_multiple: bool,
+    tool_hosts: set[str],
+    http_loopback: bool = False,
+    accept_types: tuple[str, ...] = ACCEPTED_TYPES,
 ) -> list[PickedItem]:
     """The response's ``content_items`` checked: a list of objects of the types Baeum offered, one
     only unless it allowed several, each with a title and well-formed fields."""
@@ -138,7 +146,7 @@ def picked_items(
             PickedItem(
                 title=title,
                 text=_text(item, "text", 1000, number),
-                url=_url(item, tool_hosts, number),
+                url=_url(item, tool_hosts, number, http_loopback),
                 custom=_custom(item, number),
                 points=points,
                 resource_id=resource_id,

@@ -20,6 +20,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import jwt
 from django.conf import settings
@@ -101,8 +102,6 @@ def platform_guid() -> str:
 
 def login_url(tool: ExternalTool, hint: Hint, token: str) -> str:
     """The tool's OIDC login URL with the third-party initiated login's parameters."""
-    from urllib.parse import urlencode, urlsplit, urlunsplit
-
     params = {
         "iss": issuer(),
         "login_hint": hint.login_hint,
@@ -150,19 +149,25 @@ def resource_link_id(lesson_id: int, block_id: str) -> str:
 def _line_item(tool: ExternalTool, classroom: Classroom, lesson: LessonPage, activity: Activity) -> PlatformLineItem:
     """The class's gradebook column for this activity, made on its first launch there."""
     value = activity.value
-    item, _created = PlatformLineItem.objects.get_or_create(
+    now = {
+        "lesson": lesson,
+        "label": str(value.get("title") or lesson.title)[:255],
+        "score_maximum": _points(value),
+        "resource_id": str(value.get("resource_id") or "")[:255],
+        "tag": str(value.get("tag") or "")[:255],
+    }
+    item, created = PlatformLineItem.objects.get_or_create(
         tool=tool,
         classroom=classroom,
         resource_link_id=resource_link_id(lesson.pk, activity.block_id),
         block_id=activity.block_id,
-        defaults={
-            "lesson": lesson,
-            "label": str(value.get("title") or lesson.title)[:255],
-            "score_maximum": _points(value),
-            "resource_id": str(value.get("resource_id") or "")[:255],
-            "tag": str(value.get("tag") or "")[:255],
-        },
+        defaults=now,
     )
+    changed = [name for name in ("label", "score_maximum") if getattr(item, name) != now[name]]
+    if not created and changed:  # the teacher changed the activity's title or points since
+        for name in changed:
+            setattr(item, name, now[name])
+        item.save(update_fields=changed)
     return item
 
 
@@ -197,6 +202,8 @@ def launch_start(*, user: User, lesson: LessonPage, block_id: str, classroom: Cl
     with contextlib.suppress(ValueError):  # the editor refuses such lines; an imported body goes without
         custom.update(custom_parameters(str(value.get("custom") or "")))
     target = str(value.get("url") or "").strip() or tool.target_link_uri
+    if urlsplit(target).hostname not in tool.hosts():
+        raise LaunchRefused("target_foreign", _("This activity's address is not on the tool's own site."), 400)
     hint = Hint(
         user_id=user.pk,
         tool_id=tool.pk,
@@ -236,6 +243,7 @@ def deep_link_start(*, user: User, lesson: LessonPage, tool: ExternalTool, data:
         lesson_id=lesson.pk,
         document_target="window",
         title=lesson.title,
+        custom={str(k): str(v) for k, v in (tool.custom_parameters or {}).items()},
         deep_link_data=data,
     )
     log.info("lti platform deep link: tool=%s lesson=%s", tool.pk, lesson.pk)

@@ -28,13 +28,14 @@ from lti.platform import launch as services
 from lti.platform.auth_rules import LaunchRefused
 
 log = logging.getLogger("baeum.lti")
-MAX_DB_ID = 2**31 - 1
+MAX_DB_ID = 2**63 - 1  # BigAutoField
+RESUBMITTED = "baeum_resubmitted"
 
 
 def db_id(raw: str | int | None) -> int | None:
     """A database id from a path or query value, or None (never an integer the database refuses)."""
     text = str(raw) if raw is not None else ""
-    if not text.isascii() or not text.isdigit() or len(text) > 10 or not 0 < int(text) <= MAX_DB_ID:
+    if not text.isascii() or not text.isdigit() or len(text) > 19 or not 0 < int(text) <= MAX_DB_ID:
         return None
     return int(text)
 
@@ -108,7 +109,7 @@ def launch(request: HttpRequest, lesson_id: int, block_id: str) -> HttpResponse:
             lesson=lesson,
             block_id=block_id,
             classroom=classroom,
-            return_url=request.build_absolute_uri(lesson.url or "/"),
+            return_url="",  # optional in LTI; a teacher's lesson URL would carry their user id
         )
     except LaunchRefused as error:
         return refused(request, error)
@@ -124,6 +125,14 @@ def launch(request: HttpRequest, lesson_id: int, block_id: str) -> HttpResponse:
 def authorize(request: HttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     user = request.user if request.user.is_authenticated else None
+    if request.method == "POST" and user is None and RESUBMITTED not in params:
+        # A tool on another site that posts here from a top-level page: the browser keeps Baeum's
+        # Lax session cookie off a cross-site POST. Our own page sends the same request again as a
+        # GET from Baeum's origin, which carries it (the hint is not read until then).
+        fields = [(key, params.get(key, "")) for key in params if key != RESUBMITTED][:20]
+        response = render(request, "lti/launch/resubmit.html", {"fields": fields, "flag": RESUBMITTED})
+        response["Cache-Control"] = "no-store"
+        return response
     try:
         authorized = services.authorize(user, {key: params.get(key, "") for key in params})
     except LaunchRefused as error:

@@ -20,11 +20,16 @@ from lti.models import PlatformLineItem, PlatformScore, ToolContext, ToolDeploym
 from lti.platform import scopes as s
 from lti.platform.subjects import subject_for
 from tests.lti.platform_side.launch_kit import (
+    BLOCK_ID,
+    TOOL_BASE,
     Scene,
     auth_params,
+    external_block,
+    full_launch,
     key,
     login_params,
     make_tool,
+    posted_form,
     scene,
 )
 from tests.lti.platform_side.services_kit import bearer, fetch_token
@@ -236,3 +241,91 @@ def test_a_jwks_fetch_follows_no_redirect_reads_at_most_64_kb_and_never_an_inter
             platform_key(f"{base}/keys?again", "k")
     finally:
         server.shutdown()
+
+
+def test_a_cross_site_post_to_the_authorization_endpoint_is_sent_again_from_baeum_with_the_session(
+    scene: Scene,
+) -> None:
+    """A top-level cross-site POST carries no Lax cookie: Baeum's page repeats it as a GET (the hint unspent)."""
+    client = signed_in(scene.personas.student)
+    login = login_params(client.get(scene.launch_url()))
+    resubmit = Client().post(reverse("lti_platform:authorize"), auth_params(login))  # as without the cookie
+    page = resubmit.content.decode()
+    assert resubmit.status_code == 200 and 'method="get"' in page and "baeum_resubmitted" in page
+    assert 'name="id_token"' not in page
+    again = client.get(reverse("lti_platform:authorize"), {**auth_params(login), "baeum_resubmitted": "1"})
+    _action, fields = posted_form(again)
+    assert fields["id_token"]
+    still_anonymous = Client().get(reverse("lti_platform:authorize"), {**auth_params(login), "baeum_resubmitted": "1"})
+    assert still_anonymous.status_code in (400, 403)
+
+
+def test_a_deep_linking_request_carries_the_tools_custom_parameters(scene: Scene) -> None:
+    client = signed_in(scene.personas.teacher)
+    claims = request_claims(scene, client, own_lesson(scene))
+    assert claims[s.CLAIM + "custom"] == {"provider": "ebs"}
+
+
+def test_the_line_item_follows_the_activitys_points_and_title(scene: Scene) -> None:
+    client = signed_in(scene.personas.student)
+    login_params(client.get(scene.launch_url()))
+    lesson = LessonPage.objects.get(pk=scene.lesson.pk)
+    body = list(lesson.body.raw_data)
+    body[1]["value"] = {**body[1]["value"], "points": 5, "title": "분수 비교 5문항"}
+    lesson.body = body
+    lesson.save_revision().publish()
+    login_params(client.get(scene.launch_url()))
+    item_row = PlatformLineItem.objects.get(tool=scene.tool)
+    assert (item_row.score_maximum, item_row.label) == (5, "분수 비교 5문항")
+
+
+def test_a_picked_items_address_must_be_https_off_loopback(scene: Scene) -> None:
+    client = signed_in(scene.personas.teacher)
+    lesson = own_lesson(scene)
+    request = request_claims(scene, client, lesson)
+    token = response_jwt(scene, request, items=[item(url=f"{TOOL_BASE.replace('https', 'http')}/launch?x=1")])
+    response = Client().post(reverse("lti_platform:deep_link_return"), {"JWT": token})
+    assert response.status_code == 400 and b"item_url_insecure" in response.content
+
+
+def test_an_activity_pointing_off_the_tools_site_is_neither_saved_nor_launched(scene: Scene) -> None:
+    from wagtail.blocks.struct_block import StructBlockValidationError
+
+    from courses.blocks import ExternalActivityBlock
+
+    block = ExternalActivityBlock()
+    value = block.to_python({**external_block(scene.tool)["value"], "url": "https://evil.example/phish"})
+    with pytest.raises(StructBlockValidationError):
+        block.clean(value)
+    lesson = LessonPage.objects.get(pk=scene.lesson.pk)
+    body = list(lesson.body.raw_data)
+    body[1]["value"] = {**body[1]["value"], "url": "https://evil.example/phish"}
+    lesson.body = body
+    lesson.save_revision().publish()
+    response = signed_in(scene.personas.student).get(scene.launch_url())
+    assert response.status_code == 400 and b"target_foreign" in response.content
+
+
+def test_no_return_url_goes_out_with_a_launch(scene: Scene) -> None:
+    _header, claims = full_launch(signed_in(scene.personas.student), scene)
+    assert "return_url" not in claims[s.CLAIM + "launch_presentation"]
+
+
+def test_a_tool_score_after_a_due_time_that_takes_no_late_work_is_no_answer(scene: Scene) -> None:
+    from classrooms.assignments.models import Assignment, LatePolicy
+    from courses.recording import record_tool_score
+
+    past = timezone.now() - timezone.timedelta(hours=1)
+    Assignment.objects.filter(lesson=scene.lesson).update(
+        opens_at=past - timezone.timedelta(days=1), due_at=past, late_policy=LatePolicy.REFUSE
+    )
+    stored = record_tool_score(
+        user=scene.personas.student,
+        lesson=scene.lesson,
+        block_id=BLOCK_ID,
+        score_given=3,  # type: ignore[arg-type]
+        score_maximum=3,  # type: ignore[arg-type]
+        answered_at=timezone.now(),
+        classroom_id=scene.personas.classroom.pk,
+    )
+    assert stored is None and not LessonAnswer.objects.exists() and not LearningRecord.objects.exists()
