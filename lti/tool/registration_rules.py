@@ -19,11 +19,10 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
+from lti.platform.scopes import SCOPES
 from lti.tool.checks import LOOPBACK, split_url
 
-AGS_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/"
-NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
-TOOL_SCOPES = (*(AGS_SCOPE + s for s in ("lineitem", "lineitem.readonly", "result.readonly", "score")), NRPS_SCOPE)
+TOOL_SCOPES = SCOPES  # what Baeum asks an LMS for is what its own platform side offers (one list)
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 CANVAS_PRIVACY = "https://canvas.instructure.com/lti/privacy_level"
