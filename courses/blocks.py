@@ -333,6 +333,10 @@ class ExternalActivityBlock(blocks.StructBlock):
                 block_errors={"custom": ErrorList([ValidationError(str(problem))])}
             ) from None
         tool, url = value.get("tool"), value.get("url")
+        if url and urlsplit(url).scheme not in ("http", "https"):
+            raise StructBlockValidationError(
+                block_errors={"url": ErrorList([ValidationError(_("Enter a web address starting with https://."))])}
+            )
         if url and tool is not None and urlsplit(url).hostname not in tool.hosts():
             message = _("Use an address on the tool's own site (%(hosts)s).") % {
                 "hosts": ", ".join(sorted(tool.hosts()))

@@ -63,11 +63,16 @@ class RegistrationInviteAdmin(admin.ModelAdmin):
 
 
 class ToolDeploymentInline(admin.TabularInline):
+    """Where a tool is switched on is the school admins' choice on the registry's pages (which
+    refuse a school's own tool elsewhere); here it is read."""
+
     model = ToolDeployment
     extra = 0
     fields = ("school", "deployment_id", "enabled", "created_at")
-    readonly_fields = ("deployment_id", "created_at")
-    autocomplete_fields = ("school",)
+    readonly_fields = fields
+
+    def has_add_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(ExternalTool)

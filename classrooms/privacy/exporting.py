@@ -29,8 +29,8 @@ classes.json          소속 학급과 학교, 역할, 가입일 / Classes, scho
 answers.csv, .json    스스로 학습한 수업의 모든 답 / Every answer in self-paced lessons
 live.csv, live.json   실시간 수업 참여와 그 답 / Every live session joined and its answers
 learning_record.json  학습 기록 (선생님의 피드백 포함) / The learning record, with the teacher's feedback
-external_tools.json   외부 도구가 아는 가명 ID와 도구가 보낸 점수
-                      The pseudonymous IDs external tools know, and the scores they sent
+external_tools.json   외부 도구가 아는 가명 ID와 도구가 보낸 최근 점수 (도구의 성적 열마다)
+                      The pseudonymous IDs external tools know, and their latest score per tool column
 
 CSV 파일은 Excel에서 바로 열리도록 UTF-8(BOM)으로 저장되어 있습니다.
 CSV files are UTF-8 with a BOM so that Excel reads Hangul correctly.

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -68,7 +69,7 @@ def _start(request: HttpRequest, user: User, lesson: LessonPage, tool: ExternalT
     data = services.data_token(user=user, lesson=lesson, tool=tool, deployment_id=deployment.deployment_id)
     try:
         target = deep_link_start(
-            user=user, lesson=lesson, tool=tool, data=data, return_url=request.build_absolute_uri(_edit_url(lesson))
+            user=user, lesson=lesson, tool=tool, data=data, return_url=settings.BASE_URL + _edit_url(lesson)
         )
     except LaunchRefused as error:
         return refused(request, error)

@@ -11,7 +11,7 @@ from lti.models import PlatformScore, ToolSubject
 
 
 def tools_part(student: User) -> dict[str, Any]:
-    """The pseudonymous ID each tool knows the student by, and every score a tool sent for them."""
+    """The pseudonymous ID each tool knows the student by, and the latest score each tool column holds for them."""
     subjects = ToolSubject.objects.filter(user=student).select_related("tool").order_by("tool__name", "pk")
     scores = (
         PlatformScore.objects.filter(student=student)

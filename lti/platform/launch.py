@@ -42,6 +42,7 @@ from lti.platform.auth_rules import AuthRequest, LaunchRefused, check_auth_reque
 from lti.platform.selectors import deployment_for
 from lti.platform.subjects import subject_for
 from lti.tool.keys import kid_of, private_key_of, signing_key
+from lti.tool.registration_rules import url_problem
 
 log = logging.getLogger("baeum.lti")
 HINT_TTL = 300  # seconds between Baeum's redirect to the tool and the tool's authorization request
@@ -192,6 +193,11 @@ def launch_start(*, user: User, lesson: LessonPage, block_id: str, classroom: Cl
     deployment = _refuse_unless_enabled(tool, user, classroom)
     assert tool is not None
     value = activity.value
+    target = str(value.get("url") or "").strip() or tool.target_link_uri
+    if urlsplit(target).hostname not in tool.hosts():  # checked before anything is written
+        raise LaunchRefused("target_foreign", _("This activity's address is not on the tool's own site."), 400)
+    if url_problem(target, http_loopback=settings.LTI_ALLOW_HTTP_LOOPBACK):
+        raise LaunchRefused("target_insecure", _("This activity's address must start with https://."), 400)
     line_item = None
     if classroom is not None:
         with transaction.atomic():
@@ -201,9 +207,6 @@ def launch_start(*, user: User, lesson: LessonPage, block_id: str, classroom: Cl
     custom = {**(tool.custom_parameters or {})}
     with contextlib.suppress(ValueError):  # the editor refuses such lines; an imported body goes without
         custom.update(custom_parameters(str(value.get("custom") or "")))
-    target = str(value.get("url") or "").strip() or tool.target_link_uri
-    if urlsplit(target).hostname not in tool.hosts():
-        raise LaunchRefused("target_foreign", _("This activity's address is not on the tool's own site."), 400)
     hint = Hint(
         user_id=user.pk,
         tool_id=tool.pk,

@@ -329,3 +329,29 @@ def test_a_tool_score_after_a_due_time_that_takes_no_late_work_is_no_answer(scen
         classroom_id=scene.personas.classroom.pk,
     )
     assert stored is None and not LessonAnswer.objects.exists() and not LearningRecord.objects.exists()
+
+
+def test_a_refused_target_writes_nothing_and_plain_http_off_loopback_is_refused(scene: Scene, settings: Any) -> None:
+    lesson = LessonPage.objects.get(pk=scene.lesson.pk)
+    body = list(lesson.body.raw_data)
+    body[1]["value"] = {**body[1]["value"], "url": "https://evil.example/phish"}
+    lesson.body = body
+    lesson.save_revision().publish()
+    assert signed_in(scene.personas.student).get(scene.launch_url()).status_code == 400
+    assert not ToolContext.objects.exists() and not PlatformLineItem.objects.exists()
+    body[1]["value"] = {**body[1]["value"], "url": f"{TOOL_BASE.replace('https', 'http')}/launch"}
+    lesson.body = body
+    lesson.save_revision().publish()
+    settings.LTI_ALLOW_HTTP_LOOPBACK = False
+    response = signed_in(scene.personas.student).get(scene.launch_url())
+    assert response.status_code == 400 and b"target_insecure" in response.content
+
+
+def test_the_django_admin_switches_no_tool_on_in_a_school(scene: Scene) -> None:
+    from edu.accounts.models import User
+
+    admin = User.objects.create_superuser("root", password="x" * 12)
+    client = Client()
+    client.force_login(admin)
+    page = client.get(f"/django-admin/lti/externaltool/{scene.tool.pk}/change/").content.decode()
+    assert "deployments-0-school" not in page and "deployments-__prefix__" not in page
