@@ -24,18 +24,10 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from classrooms.selectors import school_for_user
 from courses.pages import LessonPage
 from edu.accounts.models import User
 from lti.models import ExternalTool
-from lti.platform.selectors import enabled_tools
-
-
-def tools_for_editor(user: Any) -> QuerySet[ExternalTool]:
-    """The tools a lesson author may choose: those enabled for their school."""
-    if not isinstance(user, User):
-        return ExternalTool.objects.none()
-    return enabled_tools(school_for_user(user))
+from lti.platform.selectors import tools_for_editor
 
 
 class ToolChooseView(ChooseView):

@@ -25,8 +25,7 @@ from lti.platform import deep_linking as services
 from lti.platform.auth_rules import LaunchRefused
 from lti.platform.launch import deep_link_start
 from lti.platform.launch_views import db_id, refused
-from lti.platform.selectors import deployment_for
-from lti.wagtail_hooks import tools_for_editor
+from lti.platform.selectors import deployment_for, tools_for_editor
 
 
 def lesson_for_editor(user: User, lesson_id: int) -> LessonPage:

@@ -261,6 +261,7 @@ class Authorized:
     redirect_uri: str
     id_token: str
     state: str
+    tool: ExternalTool
 
 
 def _teacher_in(user: User, classroom_id: int | None) -> bool:
@@ -365,4 +366,4 @@ def authorize(user: User | None, params: dict[str, str]) -> Authorized:
         raise LaunchRefused("tool_not_enabled", _("Your school has not turned this outside tool on."), 403)
     claims = c.id_token_claims(_launch_of(tool, hint, user, request.nonce), now=int(time.time()))
     log.info("lti platform id_token: tool=%s message=%s", tool.pk, hint.message_type)
-    return Authorized(redirect_uri=request.redirect_uri, id_token=sign(claims), state=request.state)
+    return Authorized(redirect_uri=request.redirect_uri, id_token=sign(claims), state=request.state, tool=tool)

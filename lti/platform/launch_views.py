@@ -22,8 +22,8 @@ from classrooms.live.access import live_session_for_user
 from classrooms.models import Classroom
 from courses.access import lesson_for_user
 from courses.extensions import answer_context_for
+from courses.pages import LessonPage
 from edu.accounts.access import signed_in_user
-from lti.models import ExternalTool
 from lti.platform import launch as services
 from lti.platform.auth_rules import LaunchRefused
 
@@ -47,7 +47,7 @@ def refused(request: HttpRequest, error: LaunchRefused) -> HttpResponse:
     return response
 
 
-def _classroom(request: HttpRequest, lesson_id: int) -> Classroom | None:
+def _classroom(request: HttpRequest, lesson: LessonPage) -> Classroom | None:
     """The class this launch happens in: the live session's (``?session=``), a class the user
     teaches and names (``?class=``; a student's class is never their choice: it would make the tool
     a context of any class they sit in), else, for a student, the class the lesson is theirs in
@@ -58,7 +58,7 @@ def _classroom(request: HttpRequest, lesson_id: int) -> Classroom | None:
         if session_id is None:
             raise Http404
         session, _role = live_session_for_user(user, session_id)
-        if session.lesson_id != lesson_id:
+        if session.lesson_id != lesson.pk:
             raise Http404
         return session.classroom
     if "class" in request.GET:
@@ -68,9 +68,6 @@ def _classroom(request: HttpRequest, lesson_id: int) -> Classroom | None:
         return classroom_for_teacher(user, class_id)
     if user.is_teacher:
         return None
-    from courses.pages import LessonPage
-
-    lesson = LessonPage.objects.get(pk=lesson_id)
     context = answer_context_for(user, lesson)
     return (
         Classroom.objects.filter(pk=context.classroom_id).select_related("school").first()
@@ -102,7 +99,7 @@ def launch(request: HttpRequest, lesson_id: int, block_id: str) -> HttpResponse:
         raise Http404
     user = signed_in_user(request)
     lesson = lesson_for_user(user, lesson_pk)
-    classroom = _classroom(request, lesson.pk)
+    classroom = _classroom(request, lesson)
     try:
         target = services.launch_start(
             user=user,
@@ -137,8 +134,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
         authorized = services.authorize(user, {key: params.get(key, "") for key in params})
     except LaunchRefused as error:
         return refused(request, error)
-    tool = ExternalTool.objects.get(client_id=params.get("client_id"))
-    response = render(request, "lti/launch/post.html", {"authorized": authorized, "tool": tool})
+    response = render(request, "lti/launch/post.html", {"authorized": authorized, "tool": authorized.tool})
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "origin"
     return response

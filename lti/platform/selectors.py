@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from classrooms.models import School
+from classrooms.selectors import school_for_user
+from edu.accounts.models import User
 from lti.models import ExternalTool, ToolDeployment
 
 
@@ -22,3 +26,10 @@ def deployment_for(tool: ExternalTool, school: School | None) -> ToolDeployment 
     if school is None or not tool.is_active:
         return None
     return ToolDeployment.objects.filter(tool=tool, school=school, enabled=True).first()
+
+
+def tools_for_editor(user: Any) -> QuerySet[ExternalTool]:
+    """The tools a lesson author may choose (the block's chooser, Deep Linking): their school's enabled ones."""
+    if not isinstance(user, User):
+        return ExternalTool.objects.none()
+    return enabled_tools(school_for_user(user))
