@@ -49,8 +49,25 @@ def _activity(session: LiveSession, block_id: str) -> tuple[str, Any] | None:
 def snapshot(session: LiveSession, *, participant: Participant | None, is_teacher: bool) -> Snapshot:
     """Everything a socket needs to show the session now (sent on connect and on request)."""
     session.refresh_from_db()
+    frame = snapshot_shared(session)
+    if participant is not None:
+        participant.refresh_from_db(fields=["hand_raised_at", "nickname", "removed"])
+        if participant.removed:  # even if the removal event never reached this socket
+            raise DomainError("removed", _("Your teacher removed you from this session."))
+        rows = LiveResponse.objects.filter(session=session, participant=participant).values(
+            "block_id", "attempt", "answer", "correct"
+        )
+        frame.me = me_of(session, participant, list(rows))
+    if is_teacher:
+        frame.teacher = teacher_info(session)
+    return frame
+
+
+def snapshot_shared(session: LiveSession) -> Snapshot:
+    """The part of a snapshot that is the same for every socket of the session at this version
+    (``server_time`` is stamped again when it is sent). ``session`` must be freshly read."""
     activity = _activity(session, session.open_block_id)
-    frame = Snapshot(
+    return Snapshot(
         version=session.version,
         server_time=int(timezone.now().timestamp() * 1000),
         state=session.state,  # type: ignore[arg-type]
@@ -64,23 +81,30 @@ def snapshot(session: LiveSession, *, participant: Participant | None, is_teache
         locked=session.locked,
         results=_revealed_results(session) if session.revealed else None,
     )
-    if participant is not None:
-        participant.refresh_from_db(fields=["hand_raised_at", "nickname", "removed"])
-        if participant.removed:  # even if the removal event never reached this socket
-            raise DomainError("removed", _("Your teacher removed you from this session."))
-        frame.me = Me(
-            participant=participant.pk,
-            nickname=participant.nickname,
-            hand=participant.hand_raised_at is not None,
-            answers={
-                r.block_id: MyAnswer(r.answer, r.correct if _verdict_visible(session, r.block_id) else None)
-                for r in LiveResponse.objects.filter(session=session, participant=participant)
-            },
-        )
-    if is_teacher:
-        roster, tally = teacher_view(session)
-        frame.teacher = TeacherInfo(code=session.code, open=session.is_open, roster=roster, tally=tally)
-    return frame
+
+
+def me_of(session: LiveSession, participant: Participant, rows: list[dict[str, Any]]) -> Me:
+    """One student's part of a snapshot, from their response rows (``block_id``, ``attempt``,
+    ``answer``, ``correct``): for each question, the answer of its latest attempt."""
+    latest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        kept = latest.get(row["block_id"])
+        if kept is None or row["attempt"] > kept["attempt"]:
+            latest[row["block_id"]] = row
+    return Me(
+        participant=participant.pk,
+        nickname=participant.nickname,
+        hand=participant.hand_raised_at is not None,
+        answers={
+            block: MyAnswer(row["answer"], row["correct"] if _verdict_visible(session, block) else None)
+            for block, row in latest.items()
+        },
+    )
+
+
+def teacher_info(session: LiveSession) -> TeacherInfo:
+    roster, tally = teacher_view(session)
+    return TeacherInfo(code=session.code, open=session.is_open, roster=roster, tally=tally)
 
 
 _RESULTS: dict[tuple[int, int], Results] = {}
