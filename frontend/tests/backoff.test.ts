@@ -1,14 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { backoffCeiling, backoffDelay, DEFAULT_BACKOFF } from "../src/transport/backoff";
+import { backoffCeiling, backoffDelay, BUSY_BACKOFF, DEFAULT_BACKOFF } from "../src/transport/backoff";
 
 const opts = { baseMs: 500, maxMs: 30_000 };
 const always = (value: number) => () => value;
 
 describe("backoffDelay", () => {
-  it("defaults to base 500 ms and max 30 s", () => {
-    expect(DEFAULT_BACKOFF).toEqual({ baseMs: 500, maxMs: 30_000 });
-    expect(backoffDelay(0, undefined, always(1))).toBe(500);
-    expect(backoffDelay(20, undefined, always(1))).toBe(30_000);
+  it("defaults to a first retry within 1 s and a cap of 15 s, with full jitter", () => {
+    expect(DEFAULT_BACKOFF).toEqual({ baseMs: 1000, maxMs: 15_000, floor: 0 });
+    expect(backoffDelay(0, undefined, always(1))).toBe(1000);
+    expect(backoffDelay(0, undefined, always(0))).toBe(0);
+    expect(backoffDelay(20, undefined, always(1))).toBe(15_000);
+  });
+
+  it("after a busy close waits 1-4 s, then longer, up to 30 s, never less than a quarter", () => {
+    expect(BUSY_BACKOFF).toEqual({ baseMs: 4000, maxMs: 30_000, floor: 0.25 });
+    const lows = [0, 1, 2, 3, 4].map((a) => backoffDelay(a, BUSY_BACKOFF, always(0)));
+    const highs = [0, 1, 2, 3, 4].map((a) => backoffDelay(a, BUSY_BACKOFF, always(1)));
+    expect(lows).toEqual([1000, 2000, 4000, 7500, 7500]);
+    expect(highs).toEqual([4000, 8000, 16_000, 30_000, 30_000]);
+    expect(backoffDelay(0, BUSY_BACKOFF, always(0.5))).toBe(2500);
+  });
+
+  it("clamps the floor into [0, 1]", () => {
+    expect(backoffDelay(0, { baseMs: 1000, maxMs: 1000, floor: 2 }, always(0))).toBe(1000);
+    expect(backoffDelay(0, { baseMs: 1000, maxMs: 1000, floor: -1 }, always(0))).toBe(0);
+    expect(backoffDelay(0, { baseMs: 1000, maxMs: 1000, floor: Number.NaN }, always(0.5))).toBe(500);
   });
 
   it("doubles the ceiling per attempt, attempt 0 being the first retry", () => {

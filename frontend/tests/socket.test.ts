@@ -270,20 +270,22 @@ describe("reconnecting", () => {
     expect(states).toEqual(["connecting", "open", "reconnecting", "open", "closed"]);
   });
 
-  it("backoff delays grow while failing and reset after a successful open", () => {
-    const { socket, timers } = setup();
+  it("backoff delays grow while failing and reset after a healthy connection", () => {
+    let clock = 0;
+    const { socket, timers } = setup({ now: () => clock });
     connectOpen(socket);
     FakeWebSocket.last.serverClose(1006);
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       timers.runNext();
       FakeWebSocket.last.fail();
     }
-    expect(timers.delays).toEqual([500, 1000, 2000, 4000, 8000]);
+    expect(timers.delays).toEqual([1000, 2000, 4000, 8000, 15_000, 15_000]);
 
     timers.runNext();
     FakeWebSocket.last.serverOpen();
+    clock += 5_000;
     FakeWebSocket.last.serverClose(1006);
-    expect(timers.delays.at(-1)).toBe(500);
+    expect(timers.delays.at(-1)).toBe(1000);
   });
 
   it("a first connection that fails also backs off", () => {
@@ -291,7 +293,7 @@ describe("reconnecting", () => {
     socket.connect();
     FakeWebSocket.last.fail();
     expect(states).toEqual(["connecting", "reconnecting"]);
-    expect(timers.delays).toEqual([500]);
+    expect(timers.delays).toEqual([1000]);
   });
 
   it("caps delays at backoff.maxMs and uses the injected random", () => {
@@ -502,7 +504,7 @@ describe("incoming frames", () => {
 });
 
 describe("online event", () => {
-  it("reconnects at once while waiting out a backoff, and resets the backoff", () => {
+  it("cuts a long wait short to a first retry's jittered delay, and resets the backoff", () => {
     const { socket, timers, goOnline } = setup();
     connectOpen(socket);
     FakeWebSocket.last.serverClose(1006);
@@ -510,15 +512,31 @@ describe("online event", () => {
       timers.runNext();
       FakeWebSocket.last.fail();
     }
-    expect(timers.delays.at(-1)).toBe(16_000);
+    expect(timers.delays.at(-1)).toBe(15_000);
     const before = FakeWebSocket.instances.length;
 
     goOnline();
+    expect(timers.pending).toBe(1); // the long wait was replaced by a short one
+    expect(timers.delays.at(-1)).toBe(1000);
+    timers.runNext();
     expect(FakeWebSocket.instances).toHaveLength(before + 1);
-    expect(timers.pending).toBe(0); // the long wait was cancelled
 
     FakeWebSocket.last.fail();
-    expect(timers.delays.at(-1)).toBe(500);
+    expect(timers.delays.at(-1)).toBe(2000); // the second retry since the network came back
+  });
+
+  it("a failure after an attempt already under way starts from the first retry's delay", () => {
+    const { socket, timers, goOnline } = setup();
+    connectOpen(socket);
+    FakeWebSocket.last.serverClose(1006);
+    for (let i = 0; i < 4; i++) {
+      timers.runNext();
+      FakeWebSocket.last.fail();
+    }
+    timers.runNext(); // attempt in progress
+    goOnline();
+    FakeWebSocket.last.fail();
+    expect(timers.delays.at(-1)).toBe(1000);
   });
 
   it("does nothing while open", () => {
@@ -551,7 +569,7 @@ describe("with the global timers and window", () => {
     const socket = new LiveSocket({ url: URL_, WebSocketImpl: FakeWebSocket, random: () => 1, onlineEvents: null });
     connectOpen(socket);
     FakeWebSocket.last.serverClose(1006);
-    vi.advanceTimersByTime(499);
+    vi.advanceTimersByTime(999);
     expect(FakeWebSocket.instances).toHaveLength(1);
     vi.advanceTimersByTime(1);
     expect(FakeWebSocket.instances).toHaveLength(2);
@@ -562,12 +580,20 @@ describe("with the global timers and window", () => {
     const socket = new LiveSocket({ url: URL_, WebSocketImpl: FakeWebSocket, random: () => 1 });
     connectOpen(socket);
     FakeWebSocket.last.serverClose(1006);
+    vi.advanceTimersByTime(1000);
+    FakeWebSocket.last.fail();
+    vi.advanceTimersByTime(2000);
+    FakeWebSocket.last.fail(); // now waiting 4 s
     window.dispatchEvent(new Event("online"));
-    expect(FakeWebSocket.instances).toHaveLength(2);
-    expect(vi.getTimerCount()).toBe(0);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(999);
+    expect(FakeWebSocket.instances).toHaveLength(3);
+    vi.advanceTimersByTime(1);
+    expect(FakeWebSocket.instances).toHaveLength(4);
     socket.close();
     window.dispatchEvent(new Event("online"));
-    expect(FakeWebSocket.instances).toHaveLength(2);
+    vi.runAllTimers();
+    expect(FakeWebSocket.instances).toHaveLength(4);
   });
 });
 

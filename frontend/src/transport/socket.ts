@@ -1,4 +1,4 @@
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
+import { backoffDelay, BUSY_BACKOFF, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
 import { Outbox, type OutboxMessage } from "./outbox";
 import { randomId } from "./uuid";
 
@@ -12,6 +12,15 @@ export type IncomingMessage = { readonly [key: string]: unknown };
  * purpose (1000), or said not authenticated / forbidden / not found.
  */
 export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 4401, 4403, 4404]);
+
+/**
+ * "Try Again Later" (RFC 6455): the server is overloaded and sheds this connection (reason
+ * `busy`). The socket retries with the longer BUSY_BACKOFF and reports `busy` meanwhile.
+ */
+export const BUSY_CLOSE_CODE = 1013;
+
+/** A connection that stayed open this long was healthy: the next drop starts the backoff afresh. */
+export const DEFAULT_HEALTHY_MS = 5_000;
 
 const WS_OPEN = 1;
 
@@ -47,6 +56,12 @@ export interface LiveSocketOptions {
   /** Unacknowledged reliable messages; defaults to an in-memory outbox. */
   outbox?: Outbox;
   backoff?: Partial<BackoffOptions>;
+  /** Delays after a busy close (1013); defaults to BUSY_BACKOFF. */
+  busyBackoff?: Partial<BackoffOptions>;
+  /** How long a connection must stay open to reset the backoff; defaults to DEFAULT_HEALTHY_MS. */
+  healthyMs?: number;
+  /** Clock for `healthyMs`; defaults to Date.now. */
+  now?: () => number;
   /** Reconnect attempts in a row before giving up (state `closed`). */
   maxAttempts?: number;
   /** Generates ids for reliable messages. Defaults to a random UUID. */
@@ -81,6 +96,13 @@ function notify<T>(listeners: Set<(value: T) => void>, value: T): void {
  * "reliable" messages at least once: they stay in an outbox until the server
  * acknowledges them ({"type":"ack","ref":id}) and are re-sent, in order, on
  * every (re)connection.
+ *
+ * Reconnect policy (docs/live-protocol.md, "Close codes"): after a drop the first retry comes
+ * within 0–1 s, drawn at random so that a school's tablets do not all return at the same
+ * instant; each further failure doubles the window, up to 15 s. After a busy close (1013) the
+ * wait is longer (BUSY_BACKOFF) and `busy` is true until the socket opens again. The counters
+ * start afresh only after a connection that stayed open for `healthyMs` (a server that accepts
+ * and sheds at once does not reset them), or when the browser comes back online.
  */
 export class LiveSocket {
   readonly url: string;
@@ -90,14 +112,26 @@ export class LiveSocket {
   private readonly random: () => number;
   private readonly timers: Timers;
   private readonly backoff: BackoffOptions;
+  private readonly busyBackoff: BackoffOptions;
+  private readonly healthyMs: number;
+  private readonly now: () => number;
   private readonly maxAttempts: number;
   private readonly generateId: () => string;
   private readonly onlineEvents: OnlineEventSource | null;
 
   private ws: WebSocketLike | null = null;
-  private retry: { handle: unknown } | null = null;
+  /** The pending reconnect: its timer and when it is due (by `now`). */
+  private retry: { handle: unknown; dueAt: number } | null = null;
+  /** Retries since the last healthy connection (every kind of drop counts). */
   private attempt = 0;
+  /** Busy closes (1013) since the last healthy connection. */
+  private busyAttempt = 0;
+  /** Whether the last drop was a busy close. */
+  private droppedBusy = false;
+  /** When the current connection opened (null while not open). */
+  private openedAt: number | null = null;
   private currentState: ConnectionState = "closed";
+  private reportedBusy = false;
   private closeCode: number | null = null;
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
   private readonly messageListeners = new Set<(msg: IncomingMessage) => void>();
@@ -109,6 +143,9 @@ export class LiveSocket {
     this.timers = options.timers ?? globalTimers;
     this.outbox = options.outbox ?? new Outbox();
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.busyBackoff = { ...BUSY_BACKOFF, ...options.busyBackoff };
+    this.healthyMs = options.healthyMs ?? DEFAULT_HEALTHY_MS;
+    this.now = options.now ?? Date.now;
     this.maxAttempts = options.maxAttempts ?? Infinity;
     this.generateId = options.generateId ?? randomId;
     this.onlineEvents =
@@ -119,11 +156,17 @@ export class LiveSocket {
     return this.currentState;
   }
 
+  /** True while reconnecting after the server said it is busy (close 1013). */
+  get busy(): boolean {
+    return this.currentState === "reconnecting" && this.droppedBusy;
+  }
+
   /** Code of the last close frame received from the server, if any. */
   get lastCloseCode(): number | null {
     return this.closeCode;
   }
 
+  /** Called when the state changes, and when `busy` changes while reconnecting. */
   onState(listener: (state: ConnectionState) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
@@ -137,7 +180,9 @@ export class LiveSocket {
   /** Starts connecting. Does nothing while connected or already trying. */
   connect(): void {
     if (this.ws !== null || this.retry !== null) return;
-    this.attempt = 0;
+    this.resetBackoff();
+    this.droppedBusy = false;
+    this.openedAt = null;
     this.closeCode = null;
     this.onlineEvents?.addEventListener("online", this.handleOnline);
     this.setState("connecting");
@@ -207,7 +252,8 @@ export class LiveSocket {
   }
 
   private handleOpen(ws: WebSocketLike): void {
-    this.attempt = 0;
+    // The backoff is reset only once this connection proves healthy (see handleDrop).
+    this.openedAt = this.now();
     // Re-send before announcing "open", so a listener that sends on "open"
     // cannot get its message sent twice.
     for (const msg of this.outbox.pending()) this.transmit(ws, msg);
@@ -238,12 +284,20 @@ export class LiveSocket {
       }
     }
     if (code !== null) this.closeCode = code;
+    if (this.openedAt !== null && this.now() - this.openedAt >= this.healthyMs) this.resetBackoff();
+    this.openedAt = null;
     if (code !== null && TERMINAL_CLOSE_CODES.has(code)) {
       this.stop();
       this.setState("closed");
       return;
     }
+    this.droppedBusy = code === BUSY_CLOSE_CODE;
     this.scheduleRetry();
+  }
+
+  private resetBackoff(): void {
+    this.attempt = 0;
+    this.busyAttempt = 0;
   }
 
   private scheduleRetry(): void {
@@ -252,10 +306,20 @@ export class LiveSocket {
       this.setState("closed");
       return;
     }
-    const delay = backoffDelay(this.attempt, this.backoff, this.random);
+    let delay: number;
+    if (this.droppedBusy) {
+      delay = backoffDelay(this.busyAttempt, this.busyBackoff, this.random);
+      this.busyAttempt += 1;
+    } else {
+      delay = backoffDelay(this.attempt, this.backoff, this.random);
+    }
     this.attempt += 1;
     this.setState("reconnecting");
-    const retry: { handle: unknown } = { handle: null };
+    this.wait(delay);
+  }
+
+  private wait(delay: number): void {
+    const retry: { handle: unknown; dueAt: number } = { handle: null, dueAt: this.now() + delay };
     retry.handle = this.timers.setTimeout(() => {
       if (this.retry !== retry) return;
       this.retry = null;
@@ -264,13 +328,22 @@ export class LiveSocket {
     this.retry = retry;
   }
 
-  /** The network came back: retry now instead of waiting out the backoff. */
+  /**
+   * The network came back: retry soon instead of waiting out the backoff. "Soon" is still a
+   * first retry's jittered delay (0–1 s), since a school's Wi-Fi brings every tablet back online
+   * at the same moment.
+   */
   private readonly handleOnline = (): void => {
     if (this.currentState !== "reconnecting") return;
-    this.attempt = 0;
+    this.resetBackoff();
+    this.droppedBusy = false;
+    this.setState("reconnecting"); // `busy` is no longer true
     if (this.retry === null) return; // A connection attempt is already under way.
+    this.attempt = 1;
+    const delay = backoffDelay(0, this.backoff, this.random);
+    if (this.now() + delay >= this.retry.dueAt) return; // The wait left is shorter already.
     this.cancelRetry();
-    this.open();
+    this.wait(delay);
   };
 
   private cancelRetry(): void {
@@ -309,8 +382,10 @@ export class LiveSocket {
   }
 
   private setState(state: ConnectionState): void {
-    if (state === this.currentState) return;
+    const busy = state === "reconnecting" && this.droppedBusy;
+    if (state === this.currentState && busy === this.reportedBusy) return;
     this.currentState = state;
+    this.reportedBusy = busy;
     notify(this.stateListeners, state);
   }
 }
