@@ -21,15 +21,21 @@ class StartSessionForm(forms.Form):
         label=_("Class"),
         queryset=Classroom.objects.none(),
         required=False,
-        empty_label=_("Open session: anyone with the code joins with a nickname"),
+        empty_label=_("Open session (guests join with a nickname)"),
     )
 
     def __init__(self, teacher: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.teacher = teacher
-        self.fields["classroom"].queryset = Classroom.objects.filter(  # type: ignore[attr-defined]
-            memberships__user=teacher, memberships__role=MemberRole.TEACHER
-        ).order_by("grade", "name")
+        classes = Classroom.objects.filter(memberships__user=teacher, memberships__role=MemberRole.TEACHER).order_by(
+            "grade", "name"
+        )
+        self.fields["classroom"].queryset = classes  # type: ignore[attr-defined]
+        if not self.is_bound and "classroom" not in self.initial:
+            # The teacher's own class first, not the open session (the empty choice listed first).
+            first = classes.values_list("pk", flat=True).first()
+            if first is not None:
+                self.initial["classroom"] = first
 
     def clean_lesson(self) -> LessonPage:
         lesson = LessonPage.objects.filter(pk=self.cleaned_data["lesson"]).first()

@@ -1,5 +1,6 @@
-"""Pages of live sessions: start one, join one with a code, the teacher console, the student view
-and each slide as an HTML fragment. The socket protocol is in docs/live-protocol.md."""
+"""Pages of live sessions: start one, join one with a code, the teacher console, the projector
+view, the student view and each slide as an HTML fragment. The socket protocol is in
+docs/live-protocol.md."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -144,11 +145,39 @@ def _slides(session: LiveSession) -> list[dict[str, object]]:
     return [{"index": i, "title": slide.title} for i, slide in enumerate(session.lesson.slides())]
 
 
+def _ended_seat(request: HttpRequest, session_id: int) -> LiveSession | None:
+    """The ended session ``session_id`` if this student or guest took part in it (and was not
+    removed): a reload after the end shows "the lesson has ended", not "not found"."""
+    user = request.user
+    session: LiveSession | None
+    if isinstance(user, User):
+        try:
+            session, role = live_session_for_user(user, session_id)
+        except Http404:
+            return None
+        seats = session.participants.filter(user=user) if role == "student" else None
+    else:
+        seat = (request.session.get(GUESTS_SESSION_KEY) or {}).get(str(session_id))
+        if not isinstance(seat, int):
+            return None
+        session = LiveSession.objects.select_related("lesson").filter(pk=session_id).first()
+        seats = session.participants.filter(pk=seat, user__isnull=True) if session is not None else None
+    if session is None or session.state != SessionState.ENDED or seats is None:
+        return None
+    return session if seats.filter(removed=False).exists() else None
+
+
 @never_cache
 def student(request: HttpRequest, session_id: int) -> HttpResponse:
     if not request.user.is_authenticated and not request.session.get(GUESTS_SESSION_KEY):
         return redirect(f"{reverse('live:join')}")
-    session, role, participant = _seat(request, session_id)
+    try:
+        session, role, participant = _seat(request, session_id)
+    except Http404:
+        ended = _ended_seat(request, session_id)  # only asked when the seat is refused
+        if ended is None:
+            raise
+        return render(request, "classrooms/live_student_ended.html", {"session": ended})
     if role == "teacher":
         return redirect("live:console", session_id=session.pk)
     return render(
@@ -164,13 +193,61 @@ def student(request: HttpRequest, session_id: int) -> HttpResponse:
     )
 
 
+def console_view_labels() -> dict[str, str]:
+    """Console texts added with the projector view and the class roster (frontend
+    ``CONSOLE_VIEW_LABEL_KEYS`` in src/live/console/labels.ts has the same keys)."""
+    return {
+        "status_absent": _("Not joined"),
+        "raised_hand": _("Raised hand"),
+    }
+
+
+def projector_labels() -> dict[str, str]:
+    """Texts of the projector view (frontend ``PROJECTOR_LABEL_KEYS`` has the same keys)."""
+    return {
+        "conn_connecting": _("Connecting…"),
+        "conn_open": _("Connected"),
+        "conn_reconnecting": _("Reconnecting…"),
+        "conn_offline": _("Offline"),
+        "time_left": _("Time left"),
+        "time_up": _("Time is up"),
+        "waiting": _("The lesson starts soon. Join now with the code."),
+        "question_open": _("Answer on your device now."),
+        "answered_count": _("{answered} of {total} answered"),
+        "results_title": _("Results"),
+        "correct_answer": _("Answer"),
+        "correct_count": _("{count} correct"),
+        "correct_names": _("Answered correctly"),
+        "locked": _("Eyes on your teacher"),
+        "session_ended": _("The session has ended."),
+        "fullscreen": _("Full screen"),
+        "exit_fullscreen": _("Exit full screen"),
+        "slide_error": _("Could not load this slide."),
+        "retry": _("Try again"),
+        "closed_4401": _("You are signed out. Sign in again to continue."),
+        "closed_4404": _("This session is not available."),
+    }
+
+
+def _teacher_session(request: HttpRequest, session_id: int) -> LiveSession:
+    """The session if the signed-in user is one of its teachers; 404 for anyone else."""
+    session, role = live_session_for_user(request.user, session_id)
+    if role != "teacher":
+        raise Http404
+    return session
+
+
+def _join_url(session: LiveSession) -> str:
+    return f"{settings.BASE_URL}{reverse('live:join')}#{session.code}"
+
+
 @login_required
 @never_cache
 def console(request: HttpRequest, session_id: int) -> HttpResponse:
     session, role = live_session_for_user(request.user, session_id)
     if role != "teacher":
         return redirect("live:student", session_id=session.pk)
-    join_url = f"{settings.BASE_URL}{reverse('live:join')}#{session.code}"
+    join_url = _join_url(session)
     return render(
         request,
         "classrooms/live_console.html",
@@ -178,13 +255,49 @@ def console(request: HttpRequest, session_id: int) -> HttpResponse:
             "session": session,
             "ws_path": f"/ws/live/{session.pk}/",
             "slide_url": reverse("live:slide", args=[session.pk, 0]).removesuffix("0/"),
+            "slide_list_url": reverse("live:slide_list", args=[session.pk]),
+            "present_url": reverse("live:present", args=[session.pk]),
             "join_url": join_url,
             "qr_svg": qr_svg(join_url),
             "report_url": reverse("live:report", args=[session.pk]),
             "slides": _slides(session),
-            "labels": labels.console_labels(),
+            "labels": {**labels.console_labels(), **console_view_labels()},
         },
     )
+
+
+@login_required
+@never_cache
+def present(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The projector view: what the class sees on the board while the teacher drives the console
+    from a tablet (join code and QR, the current slide, the timer, revealed results). Teachers of
+    the session only; it follows the session over its own teacher socket and sends nothing."""
+    session = _teacher_session(request, session_id)
+    join_url = _join_url(session)
+    return render(
+        request,
+        "classrooms/live_present.html",
+        {
+            "session": session,
+            "ws_path": f"/ws/live/{session.pk}/",
+            "slide_url": reverse("live:slide", args=[session.pk, 0]).removesuffix("0/"),
+            "join_url": join_url,
+            "join_address": f"{settings.BASE_URL}{reverse('live:join')}",
+            "qr_svg": qr_svg(join_url),
+            "labels": projector_labels(),
+        },
+    )
+
+
+@login_required
+@never_cache
+def slide_list(request: HttpRequest, session_id: int) -> JsonResponse:
+    """The lesson's slides as they are now (index and title), for the console's "go to slide"
+    list after the lesson was republished during the session. Teachers of the session only."""
+    session = _teacher_session(request, session_id)
+    response = JsonResponse({"slides": _slides(session)})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def slide(request: HttpRequest, session_id: int, index: int) -> HttpResponse:

@@ -5,6 +5,7 @@ import { mountCodeLogin } from "./pages/code-login";
 import { mountLesson } from "./pages/lesson";
 import { mountLiveCheck } from "./pages/live-check";
 import { mountLiveConsole } from "./pages/live-console";
+import { mountLiveProjector } from "./pages/live-projector";
 import { mountLiveStudent } from "./pages/live-student";
 import { mountLti } from "./pages/lti";
 import { mountPrintButtons } from "./pages/print";
@@ -17,6 +18,9 @@ function boot(): void {
 
   const liveConsole = document.querySelector<HTMLElement>("[data-live-console]");
   if (liveConsole) mountLiveConsole(liveConsole);
+
+  const liveProjector = document.querySelector<HTMLElement>("[data-live-projector]");
+  if (liveProjector) mountLiveProjector(liveProjector);
 
   const liveStudent = document.querySelector<HTMLElement>("[data-live-student]");
   if (liveStudent) mountLiveStudent(liveStudent);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RosterEntry } from "../src/live/protocol";
-import { handQueue, presenceCounts, sortRoster } from "../src/live/roster";
+import { handQueue, isAbsent, isParticipantId, presenceCounts, sortRoster } from "../src/live/roster";
 import { person } from "./helpers/live-pages";
 
 
@@ -49,6 +49,29 @@ describe("sortRoster and presenceCounts", () => {
       person(3, "c", { status: "gone", answered: true }),
       person(4, "d"),
     ];
-    expect(presenceCounts(roster)).toEqual({ connected: 2, reconnecting: 1, gone: 1, total: 4, answered: 2 });
+    expect(presenceCounts(roster)).toEqual({ connected: 2, reconnecting: 1, gone: 1, absent: 0, total: 4, answered: 2 });
+  });
+});
+
+/** A class member who has not joined, as the server lists them (status "absent", id = -(user id)). */
+const absent = (userId: number, nickname: string): RosterEntry =>
+  ({ id: -userId, nickname, status: "absent", hand: null, answered: false }) as unknown as RosterEntry;
+
+describe("class members who have not joined", () => {
+  it("come after those who joined, each part by nickname", () => {
+    const roster = [absent(40, "가람"), person(2, "하늘"), absent(41, "Amy"), person(1, "나래")];
+    expect(sortRoster(roster).map((p) => p.nickname)).toEqual(["나래", "하늘", "가람", "Amy"]);
+    expect(isAbsent(roster[0]!)).toBe(true);
+    expect(isAbsent(roster[1]!)).toBe(false);
+  });
+
+  it("are counted apart from those who joined, and never queue a hand", () => {
+    const roster = [absent(40, "가람"), { ...absent(41, "Amy"), hand: "2026-11-25T01:00:00Z" }, person(1, "나래", { hand: 5 })];
+    expect(presenceCounts(roster)).toEqual({ connected: 1, reconnecting: 0, gone: 0, absent: 2, total: 1, answered: 0 });
+    expect(handQueue(roster).map((p) => p.id)).toEqual([1]);
+  });
+
+  it("have no participant id a frame may name", () => {
+    expect([5, 0, -5, 1.5, Number.NaN].map(isParticipantId)).toEqual([true, false, false, false, false]);
   });
 });

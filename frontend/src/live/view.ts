@@ -88,3 +88,35 @@ export function listen(
   el.addEventListener(type, handler);
   cleanups.push(() => el.removeEventListener(type, handler));
 }
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/**
+ * A raised hand as an inline SVG (drawn in the text colour): it renders on every device, unlike
+ * the ✋ emoji, which needs an emoji font that school tablets and projectors may not have.
+ * Decorative (aria-hidden): the text next to it says what it means.
+ */
+export function handIcon(doc: Document, className = "live-icon"): SVGSVGElement {
+  const svg = doc.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "1em");
+  svg.setAttribute("height", "1em");
+  svg.setAttribute("fill", "currentColor");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", className);
+  const shapes: Array<[string, Record<string, string>]> = [
+    ["rect", { x: "6.2", y: "4.6", width: "2.6", height: "10", rx: "1.3" }],
+    ["rect", { x: "9.3", y: "2", width: "2.6", height: "12", rx: "1.3" }],
+    ["rect", { x: "12.4", y: "2.8", width: "2.6", height: "11.2", rx: "1.3" }],
+    ["rect", { x: "15.5", y: "5", width: "2.6", height: "9.4", rx: "1.3" }],
+    ["path", { d: "M6.2 12h11.9v3.6a6.4 6.4 0 0 1-6.4 6.4h-.2a5.3 5.3 0 0 1-5.3-5.3z" }],
+    ["path", { d: "M2.9 11.4a1.4 1.4 0 0 1 2-.3l3 2.4v3.4l-4.6-3.6a1.4 1.4 0 0 1-.4-1.9z" }],
+  ];
+  for (const [tag, attrs] of shapes) {
+    const shape = doc.createElementNS(SVG_NS, tag);
+    for (const [name, value] of Object.entries(attrs)) shape.setAttribute(name, value);
+    svg.append(shape);
+  }
+  return svg;
+}

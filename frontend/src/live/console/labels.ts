@@ -51,3 +51,11 @@ export const CONSOLE_LABEL_KEYS = [
   "closed_4404",
 ] as const;
 export type ConsoleLabels = Record<(typeof CONSOLE_LABEL_KEYS)[number], string>;
+
+/**
+ * Console texts added with the projector view and the class roster: classrooms/live/views.py
+ * `console_view_labels()` has the same keys (tests/classrooms/live/test_presenter.py compares them).
+ * They reach the page in the same #live-labels JSON.
+ */
+export const CONSOLE_VIEW_LABEL_KEYS = ["status_absent", "raised_hand"] as const;
+export type ConsoleViewLabels = Record<(typeof CONSOLE_VIEW_LABEL_KEYS)[number], string>;

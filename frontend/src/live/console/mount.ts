@@ -2,8 +2,9 @@
  * Teacher console of a live session (/live/<id>/console/): the join code and QR, start and end,
  * the current slide with previous / next / jump, opening and closing each question with an
  * optional timer, the live tally, revealing results, locking screens, the roster with presence
- * and the raised-hand queue. State comes from the server (snapshot + events + roster + tally
- * frames), so a reload, a reconnect or a second device shows the same console.
+ * and the raised-hand queue, and a link to the projector view (src/live/projector/). State comes
+ * from the server (snapshot + events + roster + tally frames), so a reload, a reconnect or a
+ * second device shows the same console.
  * All text comes from the page's #live-labels JSON (classrooms/live/labels.py).
  */
 import { Outbox } from "../../transport/outbox";
@@ -11,15 +12,17 @@ import { randomId } from "../../transport/uuid";
 import { readLabels } from "../labels";
 import { liveConnection, startLivePage, type LiveConnectionOptions, type LivePage } from "../page";
 import type { ErrorFrame, TeacherFrame } from "../protocol";
-import type { LiveState } from "../reconcile";
+import { focusBlock, type LiveState } from "../reconcile";
+import { isParticipantId } from "../roster";
 import type { Fetch } from "../slides";
 import { announcer, hook, showAlert } from "../view";
 import { dialogConfirm, type Confirm } from "./confirm-dialog";
-import { CONSOLE_LABEL_KEYS } from "./labels";
-import { previewLoader } from "./preview";
+import { CONSOLE_LABEL_KEYS, CONSOLE_VIEW_LABEL_KEYS } from "./labels";
+import { previewLoader, questionNumber } from "./preview";
 import { QuestionPanel } from "./question-panel";
 import { RosterPanel } from "./roster";
 import { SessionControls } from "./session-controls";
+import { SlideList } from "./slide-list";
 
 export interface LiveConsoleOptions extends LiveConnectionOptions {
   fetch?: Fetch;
@@ -31,7 +34,10 @@ export interface LiveConsoleOptions extends LiveConnectionOptions {
 export type LiveConsole = LivePage;
 
 export function mountLiveConsole(root: HTMLElement, options: LiveConsoleOptions = {}): LiveConsole {
-  const labels = readLabels(root.ownerDocument, CONSOLE_LABEL_KEYS);
+  const labels = {
+    ...readLabels(root.ownerDocument, CONSOLE_LABEL_KEYS),
+    ...readLabels(root.ownerDocument, CONSOLE_VIEW_LABEL_KEYS),
+  };
   const now = options.now ?? Date.now;
   const generateId = options.generateId ?? randomId;
   const connection = hook(root, "connection");
@@ -49,6 +55,8 @@ export function mountLiveConsole(root: HTMLElement, options: LiveConsoleOptions 
   let stopped = false;
 
   const act = (frame: TeacherFrame): void => {
+    // Class members who never joined are listed with negative ids: no frame may name them.
+    if ("participant" in frame && !isParticipantId(frame.participant)) return;
     if (stopped || socket.state !== "open" || !socket.send({ ...frame, id: generateId() })) {
       showAlert(alertRegion, labels.not_connected);
       return;
@@ -60,12 +68,20 @@ export function mountLiveConsole(root: HTMLElement, options: LiveConsoleOptions 
   const questions = new QuestionPanel({ root, labels, act, state, now, offset: () => client.offset });
   const roster = new RosterPanel({ root, labels, act, confirm, announce, roster: () => client.state?.teacher?.roster ?? [] });
   const box = hook(root, "preview");
+  const fetchImpl: Fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const slideList = new SlideList({
+    select: hook<HTMLSelectElement>(root, "jump"),
+    url: root.dataset.slideListUrl ?? "",
+    fetch: fetchImpl,
+    current: () => client.state?.slide.index ?? null,
+  });
+  let snapshots = 0;
   const slides = box
     ? previewLoader({
         root,
         box,
         labels,
-        fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+        fetch: fetchImpl,
         controls: (form, number) => questions.openControls(form, number),
         onLoaded: () => {
           if (client.state) render(client.state);
@@ -73,12 +89,27 @@ export function mountLiveConsole(root: HTMLElement, options: LiveConsoleOptions 
       })
     : null;
 
+  /**
+   * The state the question panel shows: a closed question's tally and results belong to its
+   * slide, so once the preview shows a slide without that question they are left out. An open
+   * question stays (it still collects answers, and the teacher must be able to close it).
+   */
+  function questionView(current: LiveState): LiveState {
+    if (current.question.block || !slides || !box) return current;
+    const focus = focusBlock(current);
+    if (!focus || slides.shown !== current.slide.index || slides.loading !== null) return current;
+    if (questionNumber(box, focus) > 0) return current;
+    const teacher = current.teacher ? { ...current.teacher, tally: null } : null;
+    return { ...current, lastBlock: "", results: null, teacher };
+  }
+
   function render(current: LiveState): void {
     ended = current.state === "ended" || ended;
     controls.render(current, ended);
     if (slides?.needs(current.slide.index)) slides.load(current.slide.index);
-    questions.render(current);
+    questions.render(questionView(current));
     roster.render(current, ended);
+    slideList.check(current.slide.count);
   }
 
   const showEnded = (): void => {
@@ -97,8 +128,10 @@ export function mountLiveConsole(root: HTMLElement, options: LiveConsoleOptions 
   };
 
   const onChange = (current: LiveState, cause: unknown): void => {
-    render(current);
     const frame = cause as { type?: string; kind?: string } | null;
+    // Every connect starts with a snapshot; after a reconnect the lesson may have been republished.
+    if (frame?.type === "snapshot" && ++snapshots > 1) slideList.refresh();
+    render(current);
     if (frame?.type === "event" && frame.kind === "screen.locked") announce(current.locked ? labels.locked : labels.unlocked);
     if (current.state === "ended") {
       showEnded();

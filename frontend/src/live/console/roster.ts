@@ -1,19 +1,21 @@
 /**
  * The console's students: the roster (presence, answered, raised hand, a remove button) and the
- * queue of raised hands (a lower button each). Rows stay in place while they change, so a button
- * keeps the focus; a newly raised hand is announced.
+ * queue of raised hands (a lower button each). The roster lists the whole class: members who
+ * have not joined are greyed out as "not joined", after those who joined, and nothing is ever
+ * sent about them (their ids are negative). Rows stay in place while they change, so a button
+ * keeps the focus; a newly raised hand is announced. Once the session ends the queue empties.
  */
 import { fill } from "../labels";
 import type { RosterEntry, TeacherFrame } from "../protocol";
 import type { LiveState } from "../reconcile";
-import { handQueue, presenceCounts, sortRoster } from "../roster";
-import { element, hook } from "../view";
+import { handQueue, isAbsent, isParticipantId, presenceCounts, sortRoster } from "../roster";
+import { element, handIcon, hook } from "../view";
 import type { Confirm } from "./confirm-dialog";
-import type { ConsoleLabels } from "./labels";
+import type { ConsoleLabels, ConsoleViewLabels } from "./labels";
 
 export interface RosterPanelOptions {
   root: HTMLElement;
-  labels: ConsoleLabels;
+  labels: ConsoleLabels & Partial<ConsoleViewLabels>;
   /** The roster as the console knows it now (a click acts on the current entry). */
   roster: () => readonly RosterEntry[];
   act: (frame: TeacherFrame) => void;
@@ -52,12 +54,13 @@ export class RosterPanel {
     const roster = state.teacher?.roster ?? [];
     const counts = presenceCounts(roster);
     if (this.list) this.sync(this.list, sortRoster(roster), this.buildPerson, this.updatePerson);
-    if (this.count) this.count.textContent = ended ? "" : fill(labels.roster_count, { connected: counts.connected, total: counts.total });
+    const listed = counts.total + counts.absent; // the class, joined or not
+    if (this.count) this.count.textContent = ended ? "" : fill(labels.roster_count, { connected: counts.connected, total: listed });
     if (this.empty) {
       this.empty.textContent = labels.no_participants;
       this.empty.hidden = roster.length > 0;
     }
-    const queue = handQueue(roster);
+    const queue = ended ? [] : handQueue(roster); // hands mean nothing once the session is over
     if (this.hands) this.sync(this.hands, queue, this.buildHand, this.updateHand);
     if (this.handsEmpty) {
       this.handsEmpty.textContent = labels.no_hands;
@@ -89,6 +92,7 @@ export class RosterPanel {
   }
 
   private async askRemove(entry: RosterEntry): Promise<void> {
+    if (!isParticipantId(entry.id)) return; // not joined: there is no participant to remove
     if (await this.options.confirm(fill(this.options.labels.confirm_remove, { name: entry.nickname }))) {
       this.options.act({ type: "participant.remove", participant: entry.id });
     }
@@ -105,8 +109,9 @@ export class RosterPanel {
     const answered = element(doc, "span", { class: "live-answered" });
     answered.dataset.liveAnswered = "";
     answered.append(element(doc, "span", { "aria-hidden": "true" }, "✓"), element(doc, "span", { class: "visually-hidden" }, labels.answered));
-    const hand = element(doc, "span", { class: "live-hand-mark", "aria-hidden": "true" }, "✋");
+    const hand = element(doc, "span", { class: "live-hand-mark" });
     hand.dataset.liveHandMark = "";
+    hand.append(handIcon(doc), element(doc, "span", { class: "visually-hidden" }, labels.raised_hand ?? ""));
     const remove = element(doc, "button", { type: "button", class: "button small" }, labels.remove);
     remove.dataset.testid = "remove";
     remove.addEventListener("click", () => {
@@ -119,19 +124,21 @@ export class RosterPanel {
 
   private readonly updatePerson: Update = (row, entry) => {
     const { labels } = this.options;
-    row.dataset.status = entry.status;
+    const absent = isAbsent(entry);
+    row.dataset.status = absent ? "absent" : entry.status;
     row.dataset.answered = String(entry.answered);
     row.dataset.hand = String(entry.hand !== null);
     row.querySelector(".live-person-name")!.textContent = entry.nickname;
     const badge = row.querySelector<HTMLElement>("[data-live-status]")!;
     badge.textContent = this.statusLabel(entry);
-    badge.className = `live-badge live-status-${entry.status}`;
-    badge.hidden = this.ended; // presence means nothing once the session is over
+    badge.className = `live-badge live-status-${row.dataset.status}`;
+    badge.hidden = this.ended && !absent; // presence means nothing once the session is over
     row.querySelector<HTMLElement>("[data-live-answered]")!.hidden = !entry.answered;
-    row.querySelector<HTMLElement>("[data-live-hand-mark]")!.hidden = entry.hand === null;
+    row.querySelector<HTMLElement>("[data-live-hand-mark]")!.hidden = entry.hand === null || absent;
     const remove = row.querySelector<HTMLButtonElement>('[data-testid="remove"]')!;
     remove.setAttribute("aria-label", fill(labels.remove_name, { name: entry.nickname }));
     remove.disabled = this.ended;
+    remove.hidden = absent; // nobody to remove
   };
 
   private readonly buildHand: Row = (entry) => {
@@ -140,7 +147,10 @@ export class RosterPanel {
     const name = element(this.doc, "span", { class: "live-person-name" });
     const lower = element(this.doc, "button", { type: "button", class: "button small" }, this.options.labels.lower_hand);
     lower.dataset.testid = "lower-hand";
-    lower.addEventListener("click", () => this.options.act({ type: "hand.lower", participant: Number(row.dataset.participantId) }));
+    lower.addEventListener("click", () => {
+      const participant = Number(row.dataset.participantId);
+      if (isParticipantId(participant)) this.options.act({ type: "hand.lower", participant });
+    });
     row.append(name, lower);
     return row;
   };
@@ -155,6 +165,7 @@ export class RosterPanel {
 
   private statusLabel(entry: RosterEntry): string {
     const { labels } = this.options;
+    if (isAbsent(entry)) return labels.status_absent ?? "";
     return entry.status === "connected"
       ? labels.status_connected
       : entry.status === "reconnecting"

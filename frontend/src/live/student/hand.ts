@@ -1,12 +1,14 @@
 /**
- * The student's raise-hand button. A press shows the new state at once and waits for the
- * server: an ack (or a snapshot) settles it, a refusal puts the hand back as it was.
+ * The student's raise-hand button (an SVG hand and its text: no emoji font needed). A press
+ * shows the new state at once and waits for the server: an ack (or a snapshot) settles it, a
+ * refusal puts the hand back as it was. It works while screens are locked: the page keeps it
+ * outside the locked part and above the lock overlay.
  */
 import type { LiveSocket } from "../../transport/socket";
 import type { LiveClient } from "../client";
 import type { ErrorFrame } from "../protocol";
 import type { LiveState } from "../reconcile";
-import { showAlert } from "../view";
+import { element, handIcon, showAlert } from "../view";
 import type { StudentLabels } from "./labels";
 
 export interface HandButtonOptions {
@@ -24,8 +26,16 @@ export class HandButton {
   private pending = false;
   private readonly onClick = (): void => this.toggle();
 
+  private readonly text: HTMLElement | null = null;
+
   constructor(private readonly options: HandButtonOptions) {
-    options.button?.addEventListener("click", this.onClick);
+    const { button } = options;
+    if (button) {
+      const doc = button.ownerDocument;
+      this.text = element(doc, "span", { class: "live-hand-text" }, button.textContent?.trim() ?? "");
+      button.replaceChildren(handIcon(doc), this.text);
+      button.addEventListener("click", this.onClick);
+    }
   }
 
   render(state: LiveState): void {
@@ -33,7 +43,7 @@ export class HandButton {
     if (!button) return;
     const raised = state.me?.hand === true;
     button.setAttribute("aria-pressed", String(raised));
-    button.textContent = raised ? labels.lower_hand : labels.raise_hand;
+    if (this.text) this.text.textContent = raised ? labels.lower_hand : labels.raise_hand;
     button.disabled = this.pending;
   }
 

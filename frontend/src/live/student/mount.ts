@@ -46,6 +46,7 @@ export function mountLiveStudent(root: HTMLElement, options: LiveStudentOptions 
   const slideBox = hook(root, "slide");
   const lobby = hook(root, "lobby");
   const lockOverlay = hook(root, "lock");
+  const handBar = hook(root, "hand-bar");
   const alertRegion = hook(root, "error");
   const slideNo = hook(root, "slide-no");
   const connection = hook(root, "connection");
@@ -118,7 +119,7 @@ export function mountLiveStudent(root: HTMLElement, options: LiveStudentOptions 
     terminal = kind;
     countdown.stop();
     socket.close();
-    for (const el of [body, lockOverlay, connection, slideNo]) if (el) el.hidden = true;
+    for (const el of [body, lockOverlay, handBar, connection, slideNo]) if (el) el.hidden = true;
     root.dataset.state = kind;
     const gonePanel = hook(root, "gone");
     const panel = kind === "ended" ? hook(root, "ended") : kind === "removed" ? hook(root, "removed") : gonePanel;
@@ -156,7 +157,8 @@ export function mountLiveStudent(root: HTMLElement, options: LiveStudentOptions 
     else results.hide();
 
     if (lockOverlay) lockOverlay.hidden = !state.locked;
-    if (body) body.inert = state.locked;
+    if (body) body.inert = state.locked; // the hand bar is outside the body: a hand goes up while locked
+    root.dataset.locked = String(state.locked);
     hand.render(state);
   }
 
