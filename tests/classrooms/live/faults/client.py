@@ -3,7 +3,10 @@
 until they are acknowledged and re-sends them, in order and with the same id, after every
 reconnect; it applies events in version order and asks for a snapshot on a gap or on a ``sync``
 frame saying it is behind; it reconnects with a short jittered backoff, trying the other worker
-first (a load balancer without sticky sessions), and stops on the terminal close codes.
+first (a load balancer without sticky sessions), and stops on the terminal close codes. Its
+backoff is the browser's (`frontend/src/transport/backoff.ts`, docs/live-protocol.md "Close codes
+and reconnecting"): full jitter within 1 s, doubling up to 15 s, and after a busy close (1013) the
+longer busy backoff, 1-4 s doubling up to 30 s.
 
 Everything it saw is kept for the test's assertions: snapshots, events, acks, error frames,
 rosters and tallies, close codes, and which worker each connection went to."""
@@ -23,10 +26,21 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from websockets.typing import Origin
 
 TERMINAL_CLOSE_CODES = {4401, 4403, 4404, 1000}
+BUSY_CLOSE_CODE = 1013
 SNAPSHOT_RETRY = 5.0
 CONNECT_ATTEMPT_TIMEOUT = 30.0
 RECHECK = 0.5
 MAX_RECONNECT_ATTEMPTS = 30  # one after another without a connection: then the client gives up
+
+
+def backoff_delay(attempt: int, busy_attempt: int | None) -> float:
+    """Seconds before retry ``attempt`` (0 = the first), as the browser waits: uniform in
+    [0, min(15, 2**attempt)]; after a busy close, ``busy_attempt`` counting them, uniform in
+    [c/4, c] with c = min(30, 4 * 2**busy_attempt)."""
+    if busy_attempt is not None:
+        ceiling = min(30.0, 4.0 * 2 ** min(busy_attempt, 10))
+        return random.uniform(ceiling / 4, ceiling)
+    return random.uniform(0, min(15.0, 2.0 ** min(attempt, 10)))
 
 
 @dataclass
@@ -58,6 +72,8 @@ class LiveClient:
     tally: dict[str, Any] | None = None
     closes: list[int | None] = field(default_factory=list)
     failed_attempts: int = 0
+    busy_closes: int = 0  # connections the server shed with 1013
+    last_close: int | None = None  # close code of the last failed attempt or dropped connection
     gone: bool = False  # stopped for good (terminal close, or reconnect=False after a drop)
 
     awaiting_snapshot_since: float | None = None
@@ -78,9 +94,12 @@ class LiveClient:
 
     async def start(self, timeout: float) -> None:
         """Open the first connection (its snapshot received), then keep the client running."""
+        attempt = busy = 0
         async with asyncio.timeout(timeout):
             while not await self._open():
-                await asyncio.sleep(0.2)
+                shed = self.last_close == BUSY_CLOSE_CODE
+                await asyncio.sleep(backoff_delay(attempt, busy if shed else None))
+                attempt, busy = attempt + 1, busy + shed
         self._task = asyncio.create_task(self._run(), name=f"live client {self.name}")
 
     async def stop(self) -> None:
@@ -111,6 +130,7 @@ class LiveClient:
             )
         except (OSError, TimeoutError, InvalidHandshake, InvalidStatus):
             self.failed_attempts += 1
+            self.last_close = None
             return False
         try:
             first = json.loads(await asyncio.wait_for(ws.recv(), CONNECT_ATTEMPT_TIMEOUT))
@@ -120,6 +140,8 @@ class LiveClient:
                 await asyncio.wait_for(ws.close(), 3)
             code = exc.rcvd.code if isinstance(exc, ConnectionClosed) and exc.rcvd else None
             self.closes.append(code)
+            self.last_close = code
+            self.busy_closes += code == BUSY_CLOSE_CODE
             if code in TERMINAL_CLOSE_CODES:
                 self.gone = True
                 raise AssertionError(f"{self.name}: refused with close code {code}") from None
@@ -136,11 +158,11 @@ class LiveClient:
         return True
 
     async def _run(self) -> None:
-        attempt = 0
+        attempt = busy = 0
         while not self._stopping:
             ws = self.ws
             if ws is not None:
-                attempt = 0
+                attempt = busy = 0  # a connection that got its snapshot: the backoff starts afresh
                 try:
                     async for message in ws:
                         if isinstance(message, str):
@@ -150,6 +172,8 @@ class LiveClient:
                     code = exc.rcvd.code if exc.rcvd else None
                 self.ws = None
                 self.closes.append(code)
+                self.last_close = code
+                self.busy_closes += code == BUSY_CLOSE_CODE
                 self._signal()
                 if code in TERMINAL_CLOSE_CODES or not self.reconnect:
                     self.gone = True
@@ -158,8 +182,9 @@ class LiveClient:
             if attempt >= MAX_RECONNECT_ATTEMPTS:
                 self.gone = True
                 return
-            await asyncio.sleep(random.uniform(0.05, 0.3) * min(2**attempt, 8))  # jitter, as the browser's backoff
-            attempt += 1
+            shed = self.last_close == BUSY_CLOSE_CODE
+            await asyncio.sleep(backoff_delay(attempt, busy if shed else None))
+            attempt, busy = attempt + 1, busy + shed
             if not await self._open():
                 self.url_index += 1
 

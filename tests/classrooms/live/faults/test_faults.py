@@ -8,6 +8,11 @@ behave like the browser's. Nothing of ours is mocked.
   the teacher's slide (live event or resync); live events flow again afterwards.
 - 500 students answer at once: 500 acks, no error frame, 500 rows, and no error (pool, capacity or
   any other) in the servers' logs, also once all 500 have left at once.
+- SIGKILL the worker all 500 students are on, while they answer: every student is back on the other
+  worker with a snapshot of the server's version, every answer acknowledged (before, during or
+  after the kill) is stored exactly once, and live events reach everyone afterwards. This holds
+  whether or not the survivor sheds part of the storm (close 1013, "busy": the clients back off
+  as the browser does and come again).
 
 Every wait is bounded (the bounds are generous: they are not measurements). The module is not
 marked ``services``: it brings its own redis-server (a missing binary fails the run, it is never
@@ -346,5 +351,118 @@ async def test_500_students_answer_at_once(deployment: Deployment) -> None:
         await asyncio.sleep(1)  # the servers finish handling the teacher's close before the logs are read
         problems = log_problems(deployment, offsets, [0, 1])
         assert not problems, problems[:20]
+    finally:
+        await stop_all(clients)
+
+
+# --- SIGKILL the worker 500 students are on ---------------------------------------------------------
+
+STORM_KILLED, STORM_SURVIVOR = 0, 1
+STORM_TIMEOUT = 120  # generous: how fast they come back is the benchmark's business
+
+
+async def test_sigkill_worker_with_500_students_all_resync(deployment: Deployment) -> None:
+    deployment.ensure_up()
+    offsets = deployment.log_offsets()
+    seed = deployment.seed
+    block = seed.blocks["true_false"]
+    killed_url, survivor_url = deployment.ws_url(STORM_KILLED), deployment.ws_url(STORM_SURVIVOR)
+    teacher = await teacher_client(deployment, STORM_SURVIVOR)
+    urls = urls_from(deployment, STORM_KILLED)
+    students = [LiveClient(urls, seed.cookie(seed.students[i]), f"student{i}") for i in range(STUDENTS)]
+    clients = [teacher, *students]
+    try:
+        await teacher.request({"type": "question.open", "block": block})
+        await start_all(students, timeout=STORM_TIMEOUT)
+        assert all(s.connections[-1].url == killed_url for s in students)
+        frames: dict[int, dict[str, object]] = {}
+
+        async def answer(i: int) -> None:
+            frame = {"type": "answer.submit", "block": block, "answer": i % 3 != 0}
+            answer_id = await students[i].send_reliable(frame)
+            frames[i] = {"id": answer_id, **frame}
+
+        # 1. Answers acknowledged before the kill.
+        before = range(0, 200)
+        await asyncio.gather(*(answer(i) for i in before))
+        assert await wait_all(lambda: all(frames[i]["id"] in students[i].acks for i in before), 60), "before"
+        # 2. A burst the worker is killed in the middle of: some answers committed and acknowledged,
+        #    some committed and never acknowledged, some never read.
+        await asyncio.gather(*(answer(i) for i in range(200, 350)))
+        await asyncio.sleep(0.03)
+        acked_before_kill = {i for i in frames if frames[i]["id"] in students[i].acks}
+        deployment.kill(STORM_KILLED)
+        # 3. The rest answer while their sockets drop: their answers wait in the outbox.
+        await asyncio.gather(*(answer(i) for i in range(350, STUDENTS)))
+        [(version,)] = deployment.query("SELECT version FROM classrooms_livesession WHERE id = %s", seed.session)
+
+        def back(s: LiveClient) -> bool:
+            return (
+                s.connected
+                and len(s.connections) >= 2
+                and s.connections[-1].url == survivor_url
+                and s.connections[-1].snapshot["version"] == version
+                and s.version == version
+            )
+
+        def settled() -> bool:
+            return all(back(s) and not s.outbox and frames[i]["id"] in s.acks for i, s in enumerate(students))
+
+        loop = asyncio.get_running_loop()
+        killed_at = loop.time()
+        ok = await wait_all(settled, STORM_TIMEOUT)
+        took = loop.time() - killed_at
+        busy = sum(s.busy_closes for s in students)
+        assert ok, (
+            f"after {took:.0f} s (shed with 1013: {busy}): "
+            f"{sum(not back(s) for s in students)} students not back with a snapshot of version {version}, "
+            f"{sum(bool(s.outbox) for s in students)} with unacknowledged answers; e.g. "
+            + str(
+                [(s.name, s.connected, len(s.connections), s.version, s.closes[-3:]) for s in students if not back(s)][
+                    :5
+                ]
+            )
+        )
+        print(f"500 students back on the survivor {took:.1f} s after the kill; shed with 1013: {busy}")
+        # The version did not move meanwhile (nothing the storm does bumps it).
+        assert deployment.session_slide()[1] == version
+        for i, s in enumerate(students):
+            assert s.connections[-1].snapshot["me"]["participant"] == s.connections[0].snapshot["me"]["participant"]
+            if i in acked_before_kill:  # the survivor knows what the killed worker acknowledged
+                assert block in s.connections[-1].snapshot["me"]["answers"], (s.name, s.connections[-1].snapshot["me"])
+        errors = {c.name: c.errors for c in clients if c.errors}
+        assert not errors, errors
+        assert teacher.connected and len(teacher.connections) == 1
+
+        # The database: all 500 answers, each exactly once, under the student who sent it.
+        participant_of = {i: s.participant for i, s in enumerate(students)}
+        mine = set(participant_of.values())
+        rows = [(cid, pid) for cid, pid in deployment.responses(block) if pid in mine]
+        per_id = Counter(cid for cid, _pid in rows)
+        per_participant = Counter(pid for _cid, pid in rows)
+        assert all(n == 1 for n in per_id.values()), per_id.most_common(3)
+        assert all(n == 1 for n in per_participant.values()), per_participant.most_common(3)
+        stored = dict(rows)
+        assert set(stored) == {uuid.UUID(str(f["id"])) for f in frames.values()}
+        assert all(stored[uuid.UUID(str(frames[i]["id"]))] == participant_of[i] for i in range(STUDENTS))
+
+        # Everyone shows as connected to the teacher, and live events reach everyone again.
+        def all_present() -> bool:
+            status = {p["id"]: p["status"] for p in teacher.roster or []}
+            return all(status.get(p) == "connected" for p in mine)
+
+        assert await wait_all(all_present, 30), Counter(p["status"] for p in teacher.roster or [] if p["id"] in mine)
+        count = int(teacher.connections[0].snapshot["slide"]["count"])
+        index = (teacher.slide + 1) % count
+        moved = int((await teacher.request({"type": "slide.goto", "index": index}))["version"])
+        assert await wait_all(lambda: all(s.slide == index and s.version >= moved for s in students), 30), sum(
+            1 for s in students if s.version < moved
+        )
+        crashed = [
+            line
+            for line in deployment.logs_since(offsets)[STORM_SURVIVOR].splitlines()
+            if line.startswith("Traceback") or "Exception in ASGI" in line
+        ]
+        assert not crashed, crashed[:10]
     finally:
         await stop_all(clients)
