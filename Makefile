@@ -103,7 +103,7 @@ bench: setup-dev
 	$(PY) tests/bench/gradebook.py
 	$(PY) tests/bench/lti_launch.py
 	$(PY) tests/bench/lti_platform.py
-	$(PY) tests/bench/live_load.py
+	$(PY) tests/bench/live_load.py $(BENCH_LIVE_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -12,7 +12,19 @@ Commands:
 - ``{"cmd":"answer","at":t0,"block":id,"answers":["0.75","3/4"],"timeout":s}`` - at wall time ``t0``
   every open socket sends one ``answer.submit`` (a fresh UUID, the answers in turn); report the ack
   times and error codes;
+- ``{"cmd":"watch","on":true}`` - from now on a socket that drops reconnects on its own, as the
+  real client does (`frontend/src/transport/backoff.ts` and `socket.ts`: full jitter, the first
+  retry within 0-1 s, the ceiling doubling per failed attempt up to 15 s; after a close 1013
+  "busy" the longer busy backoff, 1-4 s, 2-8 s ... up to 30 s; 4401/4403/4404/1000 are terminal),
+  and an answer not yet acknowledged is sent again, with the same id, once the new socket has its
+  snapshot;
+- ``{"cmd":"back","match":":8001/","timeout":s}`` - wait until every socket whose URL contains
+  ``match`` has dropped and is back with a snapshot; per such socket: drop time, back time,
+  attempts, close codes seen while reconnecting;
 - ``{"cmd":"close"}`` - close the sockets and exit.
+
+``connect`` also retries (same policy) a socket refused with 1013 or a connection error, until its
+timeout: a server that sheds a storm is measured as the clients would live it.
 
 Frames are matched by a substring test before any JSON parsing, so a flood of unrelated events
 costs the client as little as possible.
@@ -23,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import sys
 import time
 import uuid
@@ -30,8 +43,10 @@ from collections import Counter
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Origin
+
+TERMINAL = {1000, 4401, 4403, 4404}
 
 
 class Student:
@@ -50,6 +65,19 @@ class Student:
         self.acked_at: float | None = None
         self.errors: Counter[str] = Counter()
         self.frames = 0
+        self.joined = False  # had a snapshot once
+        self.attempts = 0  # connection attempts of the current (re)connect
+        self.busy_attempts = 0  # of those, closed 1013 "busy"
+        self.codes: Counter[str] = Counter()  # why attempts failed (close codes, errors)
+        self.dropped_at: float | None = None
+        self.back_at: float | None = None
+        self.pending_frame: str | None = None  # an answer not yet acknowledged (re-sent after a reconnect)
+        self.duplicate = False  # its ack said duplicate (stored before: a re-send of an answer kept)
+        self.reconnecting = False
+
+
+def close_code(exc: ConnectionClosed) -> int | None:
+    return exc.rcvd.code if exc.rcvd else None
 
 
 class Worker:
@@ -59,15 +87,36 @@ class Worker:
         self.pending = 0
         self.done = asyncio.Event()
         self.readers: list[asyncio.Task[None]] = []
+        # (first ceiling s, max ceiling s, floor share), as DEFAULT_BACKOFF and BUSY_BACKOFF in backoff.ts
+        self.backoff = tuple(float(x) for x in config.get("backoff", (1.0, 15.0, 0.0)))
+        self.busy_backoff = tuple(float(x) for x in config.get("busy_backoff", (4.0, 30.0, 0.25)))
+        self.watch = False
+        self.closing = False
+        self.back = asyncio.Event()
 
     # --- connections ---------------------------------------------------------------------------
 
-    async def open(self, student: Student, timeout: float) -> None:
+    def delay(self, student: Student, first: int = 0) -> float:
+        """The wait before the next attempt, as `backoffDelay` in the browser: uniform in
+        [floor * ceiling, ceiling], ceiling = min(max, base * 2^n); n counts the failed attempts of
+        this episode (the busy backoff counts only the busy closes); `first`: attempts made before the
+        first retry (1 when joining: the browser retries after its first attempt failed)."""
+        if student.error == "closed 1013":
+            (base, most, floor), n = self.busy_backoff, student.busy_attempts - 1
+        else:
+            (base, most, floor), n = self.backoff, student.attempts - first
+        ceiling = min(most, base * 2 ** max(0, n))
+        return ceiling * (floor + (1 - floor) * random.random())
+
+    async def attempt(self, student: Student, timeout: float) -> bool:
+        """One connection attempt: True when the socket is open and its first frame is a snapshot."""
         origin = Origin(student.url.replace("ws://", "http://", 1).split("/ws/", 1)[0])
-        student.started = time.time()
+        student.attempts += 1
+        student.error = None
+        ws: ClientConnection | None = None
         try:
             async with asyncio.timeout(timeout):
-                student.ws = await connect(
+                ws = await connect(
                     student.url,
                     origin=origin,
                     additional_headers={"Cookie": student.cookie},
@@ -78,18 +127,83 @@ class Worker:
                     close_timeout=2,
                     max_queue=None,
                 )
-                first = await student.ws.recv()
-            student.snapshot_at = time.time()
+                first = await ws.recv()
             if '"snapshot"' not in first:
                 student.error = "first frame not a snapshot"
         except TimeoutError:
             student.error = "timeout"
         except ConnectionClosed as exc:
-            student.error = f"closed {exc.rcvd.code if exc.rcvd else 'without close frame'}"
+            student.error = f"closed {close_code(exc) or 'without close frame'}"
+        except InvalidStatus as exc:
+            student.error = f"http {exc.response.status_code}"
+        except OSError as exc:
+            student.error = f"refused ({type(exc).__name__})" if isinstance(exc, ConnectionError) else str(exc)[:80]
         except Exception as exc:
             student.error = f"{type(exc).__name__}: {exc}"[:120]
-        if student.error is None and student.ws is not None:
-            self.readers.append(asyncio.create_task(self.read(student, student.ws)))
+        if student.error is not None:
+            student.codes[student.error] += 1
+            if student.error == "closed 1013":
+                student.busy_attempts += 1
+            if ws is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(ws.close(), 1)
+            return False
+        assert ws is not None
+        student.ws = ws
+        student.snapshot_at = time.time()
+        student.joined = True
+        return True
+
+    @staticmethod
+    def terminal(error: str | None) -> bool:
+        """What the real client does not retry: 4401/4403/4404/1000, and a refused handshake (4xx)."""
+        if error is None:
+            return False
+        if error.startswith("http 4") and error != "http 429":
+            return True
+        return any(error == f"closed {code}" for code in TERMINAL)
+
+    async def open(self, student: Student, timeout: float) -> None:
+        """The join: attempts with backoff (a 1013 or a refused connection is retried) until `timeout`."""
+        student.started = time.time()
+        deadline = time.monotonic() + timeout
+        student.attempts = student.busy_attempts = 0
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                student.error = student.error or "timeout"
+                return
+            if await self.attempt(student, left):
+                self.readers.append(asyncio.create_task(self.read(student, student.ws)))  # type: ignore[arg-type]
+                return
+            if self.terminal(student.error) or student.error in ("timeout", "first frame not a snapshot"):
+                return
+            await asyncio.sleep(min(self.delay(student, 1), max(0.0, deadline - time.monotonic())))
+
+    async def reconnect(self, student: Student) -> None:
+        """The real client after a drop: jittered backoff, first attempt soon; then re-send what is unacked."""
+        student.reconnecting = True
+        student.attempts = student.busy_attempts = 0  # the dropped connection had been healthy (open > 5 s)
+        student.back_at = None
+        try:
+            while not self.closing:
+                await asyncio.sleep(self.delay(student))
+                if self.closing:
+                    return
+                if await self.attempt(student, 30):
+                    student.back_at = student.snapshot_at
+                    assert student.ws is not None
+                    if student.pending_frame is not None:
+                        with contextlib.suppress(Exception):
+                            await student.ws.send(student.pending_frame)
+                    self.readers.append(asyncio.create_task(self.read(student, student.ws)))
+                    self.back.set()
+                    return
+                if self.terminal(student.error):
+                    self.back.set()
+                    return
+        finally:
+            student.reconnecting = False
 
     async def read(self, student: Student, ws: ClientConnection) -> None:
         try:
@@ -108,15 +222,30 @@ class Worker:
                     frame = json.loads(message)
                     if frame.get("ref") == student.answer_id:
                         student.acked_at = now
+                        student.pending_frame = None
+                        student.duplicate = bool(frame.get("duplicate"))
                         self.settle()
                 elif '"error"' in message:
                     frame = json.loads(message)
                     student.errors[str(frame.get("code"))] += 1
                     if student.answer_id is not None and frame.get("ref") == student.answer_id:
                         student.acked_at = -1.0  # refused: not acknowledged, but settled
+                        student.pending_frame = None
                         self.settle()
         except ConnectionClosed as exc:
-            student.error = f"closed {exc.rcvd.code if exc.rcvd else 'without close frame'} while open"
+            student.error = f"closed {close_code(exc) or 'without close frame'} while open"
+        if ws is not student.ws:
+            return
+        if (
+            self.watch
+            and not self.closing
+            and not self.terminal(student.error.removesuffix(" while open") if student.error else None)
+        ):
+            student.dropped_at = time.time()
+            student.codes[student.error or "ended"] += 1
+            student.ws = None
+            self.readers.append(asyncio.create_task(self.reconnect(student)))
+            return
         if student.expect_token is not None or (student.answer_id is not None and student.acked_at is None):
             student.expect_token = None
             self.settle()
@@ -127,6 +256,8 @@ class Worker:
             self.done.set()
 
     def open_students(self) -> list[Student]:
+        if self.watch:  # a socket that is reconnecting still counts: it will get there
+            return [s for s in self.students if s.joined]
         return [s for s in self.students if s.ws is not None and s.error is None]
 
     async def wait(self, timeout: float) -> bool:
@@ -144,10 +275,16 @@ class Worker:
         timeout = float(command["timeout"])
         await asyncio.gather(*(self.open(s, timeout) for s in self.students))
         errors = Counter(s.error for s in self.students if s.error is not None)
+        retried: Counter[str] = Counter()
+        for s in self.students:
+            retried.update(s.codes)
+            s.codes.clear()
         return {
             "started": [s.started for s in self.students],
-            "snapshot": [s.snapshot_at for s in self.students],
+            "snapshot": [s.snapshot_at if s.error is None else None for s in self.students],
             "errors": dict(errors),
+            "retried": dict(retried),
+            "attempts": sum(s.attempts for s in self.students),
             "cpu": time.process_time() - cpu,
         }
 
@@ -179,7 +316,7 @@ class Worker:
         answers = command["answers"]
         frames = []
         for i, s in enumerate(students):
-            s.answer_id, s.acked_at = str(uuid.uuid4()), None
+            s.answer_id, s.acked_at, s.duplicate = str(uuid.uuid4()), None, False
             s.errors.clear()
             answer = answers[i % len(answers)]
             frames.append(
@@ -188,19 +325,29 @@ class Worker:
         await asyncio.sleep(max(0.0, float(command["at"]) - time.time()))
         cpu = time.process_time()
         sent_at = time.time()
+
+        async def send(s: Student, frame: str) -> None:
+            s.pending_frame = frame  # kept until acknowledged: re-sent after a reconnect
+            if s.ws is None:
+                raise ConnectionError("reconnecting")
+            await s.ws.send(frame)
+
         results = await asyncio.gather(
-            *(s.ws.send(frame) for s, frame in zip(students, frames, strict=True) if s.ws is not None),
-            return_exceptions=True,
+            *(send(s, frame) for s, frame in zip(students, frames, strict=True)), return_exceptions=True
         )
         sent_done = time.time()
         send_errors = sum(1 for r in results if isinstance(r, BaseException))
         complete = await self.wait(float(command["timeout"])) if students else True
         errors: Counter[str] = Counter()
+        acked_ids = [s.answer_id for s in students if s.acked_at is not None and s.acked_at > 0]
         for s in students:
             errors.update(s.errors)
             s.answer_id = None
+            s.pending_frame = None
         return {
             "acks": [s.acked_at for s in students if s.acked_at is not None and s.acked_at > 0],
+            "acked_ids": acked_ids,
+            "duplicates": sum(1 for s in students if s.duplicate),
             "refused": sum(1 for s in students if s.acked_at == -1.0),
             "missing": sum(1 for s in students if s.acked_at is None),
             "errors": dict(errors),
@@ -210,7 +357,43 @@ class Worker:
             "cpu": time.process_time() - cpu,
         }
 
+    def cmd_watch(self, command: dict[str, Any]) -> dict[str, Any]:
+        self.watch = bool(command.get("on", True))
+        for s in self.students:
+            s.dropped_at = s.back_at = None
+            s.codes.clear()
+        return {"watching": self.watch}
+
+    async def cmd_back(self, command: dict[str, Any]) -> dict[str, Any]:
+        match = str(command["match"])
+        mine = [s for s in self.students if match in s.url and s.joined]
+        deadline = time.monotonic() + float(command["timeout"])
+
+        def settled(s: Student) -> bool:
+            if s.dropped_at is None or s.reconnecting:
+                return False
+            return s.back_at is not None or self.terminal(s.error)
+
+        while not all(settled(s) for s in mine) and time.monotonic() < deadline:
+            self.back.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.back.wait(), min(0.2, max(0.01, deadline - time.monotonic())))
+        codes: Counter[str] = Counter()
+        for s in mine:
+            codes.update(s.codes)
+        return {
+            "students": len(mine),
+            "dropped": [s.dropped_at for s in mine if s.dropped_at is not None],
+            "back": [s.back_at for s in mine if s.back_at is not None],
+            "not_dropped": sum(1 for s in mine if s.dropped_at is None),
+            "not_back": sum(1 for s in mine if s.dropped_at is not None and s.back_at is None),
+            "attempts": [s.attempts for s in mine if s.back_at is not None],
+            "codes": dict(codes),
+        }
+
     async def cmd_close(self) -> dict[str, Any]:
+        self.closing = True
+
         async def close(s: Student) -> None:
             if s.ws is not None:
                 with contextlib.suppress(Exception):
@@ -240,6 +423,10 @@ async def serve() -> None:
             worker.reply(await worker.cmd_expect(command))
         elif command["cmd"] == "answer":
             worker.reply(await worker.cmd_answer(command))
+        elif command["cmd"] == "watch":
+            worker.reply(worker.cmd_watch(command))
+        elif command["cmd"] == "back":
+            worker.reply(await worker.cmd_back(command))
         elif command["cmd"] == "close":
             worker.reply(await worker.cmd_close())
             return
