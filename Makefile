@@ -97,7 +97,8 @@ test: setup-dev
 	$(VENV)/bin/pytest
 
 # Benchmarks print figures and ratios to a baseline measured in the same run; never part of `make test`.
-# The live benchmark takes about 8 minutes; BENCH_LIVE_N=40,250 BENCH_LIVE_SCALEOUT=0 for a quick look.
+# The live benchmark takes 10-20 minutes (with the SIGKILL reconnect storm); BENCH_LIVE_N=40,250
+# BENCH_LIVE_SCALEOUT=0 for a quick look; more flags in BENCH_LIVE_ARGS (see live_load.py --help).
 bench: setup-dev
 	$(PY) tests/bench/render_lesson.py
 	$(PY) tests/bench/gradebook.py
