@@ -38,6 +38,7 @@ class AnswerIn:
     client_id: uuid.UUID
     block_id: str
     answer: Any
+    attempt: int | None = None  # the attempt the student answered (None: whatever is open now)
 
 
 ANSWER_GRACE = timedelta(seconds=2)  # an answer sent as time ran out may arrive a moment late
@@ -47,10 +48,21 @@ def answers_submit(session_id: int, items: list[AnswerIn]) -> list[Submitted | D
     """Store a batch of answers to one session (the hub groups what arrives within a few ms), in a
     fixed number of queries and one transaction, and say for each what became of it: stored,
     already stored under the same ``client_id`` (a re-send), or refused with a reason. The
-    session's state is read afresh here, never taken from a socket's copy."""
+    session's state is read afresh here, never taken from a socket's copy. A new answer is stored
+    as the session's current attempt of the open question (``LiveSession.attempt``): one answer
+    per student and attempt; a re-send keeps returning what was stored, whatever attempt is open."""
     row = (
         LiveSession.objects.filter(pk=session_id)
-        .values("state", "open_block_id", "deadline", "question_opened_at", "revealed", "lesson_id", "classroom_id")
+        .values(
+            "state",
+            "open_block_id",
+            "attempt",
+            "deadline",
+            "question_opened_at",
+            "revealed",
+            "lesson_id",
+            "classroom_id",
+        )
         .first()
     )
     if row is None:
@@ -66,7 +78,9 @@ def answers_submit(session_id: int, items: list[AnswerIn]) -> list[Submitted | D
     )
     removed = {pk for pk, _user, gone in seated if gone}
     taken = set(
-        LiveResponse.objects.filter(session_id=session_id, block_id=row["open_block_id"], participant_id__in=seats)
+        LiveResponse.objects.filter(
+            session_id=session_id, block_id=row["open_block_id"], attempt=row["attempt"], participant_id__in=seats
+        )
         .values_list("participant_id", flat=True)
         .distinct()
     )
@@ -109,6 +123,7 @@ def answers_submit(session_id: int, items: list[AnswerIn]) -> list[Submitted | D
             session_id=session_id,
             participant_id=item.participant_id,
             block_id=item.block_id,
+            attempt=row["attempt"],
             client_id=item.client_id,
             answer=verdict.stored,
             correct=verdict.correct,
@@ -141,6 +156,10 @@ def _admit(
     if row["state"] != SessionState.RUNNING:
         raise DomainError("invalid_state", _("The session is not running."))
     if row["open_block_id"] != item.block_id or row["revealed"] or activity is None:
+        raise DomainError("question_closed", _("This question is not open."))
+    if item.attempt is not None and item.attempt < row["attempt"]:  # made before it was asked again
+        raise DomainError("question_closed", _("This question was asked again. Answer it once more."))
+    if item.attempt is not None and item.attempt > row["attempt"]:
         raise DomainError("question_closed", _("This question is not open."))
     if row["deadline"] is not None and now > row["deadline"] + ANSWER_GRACE:
         raise DomainError("question_closed", _("Time is up for this question."))

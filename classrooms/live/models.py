@@ -35,6 +35,12 @@ class LiveSession(models.Model):
     slide_index = models.PositiveIntegerField(default=0)
     open_block_id = models.CharField(max_length=64, blank=True)  # the question accepting answers now
     last_block_id = models.CharField(max_length=64, blank=True)  # the question opened last (for results)
+    # The attempt the open (or last) question is on: 1, then 2, 3 … each time it is asked again.
+    attempt = models.PositiveSmallIntegerField(default=1)
+    # Every question opened in this session and the highest attempt it was opened at: {block id: n}.
+    asked = models.JSONField(default=dict, blank=True)
+    # The typed answers (labels) of the revealed free-text question the teacher chose to show.
+    picked = models.JSONField(default=list, blank=True)
     deadline = models.DateTimeField(null=True, blank=True)
     question_opened_at = models.DateTimeField(null=True, blank=True)
     revealed = models.BooleanField(default=False)

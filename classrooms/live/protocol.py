@@ -21,11 +21,16 @@ TEACHER, STUDENT = "teacher", "student"
 TEACHERS, STUDENTS, EVERYONE = frozenset({TEACHER}), frozenset({STUDENT}), frozenset({TEACHER, STUDENT})
 MAX_ID = 64
 MAX_QUESTION_SECONDS = 60 * 60
+MAX_ATTEMPTS = 3  # a question may be asked again twice (peer instruction: answer, discuss, answer again)
+MAX_PICKS = 12  # free-text answers a teacher can show at once (the chart's labels)
+MAX_LABEL = 200
 
 Ref = Annotated[str, Meta(max_length=MAX_ID)]
 Count = Annotated[int, Meta(ge=0)]
+Attempt = Annotated[int, Meta(ge=1)]
 SessionState = Literal["lobby", "running", "ended"]
 Presence = Literal["connected", "reconnecting", "gone"]
+RosterStatus = Literal["connected", "reconnecting", "gone", "absent"]  # absent: in the class, not joined
 Answer = str | int | float | bool | list[Any]
 
 # --- client frames -------------------------------------------------------------------------------
@@ -64,6 +69,9 @@ class QuestionOpen(ClientFrame, tag="question.open", kw_only=True, frozen=True):
     # 1 to MAX_QUESTION_SECONDS; the service checks the range after the session's state and the
     # question (invalid_state, unknown_activity, then invalid_timer), so only the type is declared.
     seconds: int | UnsetType = UNSET
+    # Ask a question already asked in this session again, as its next attempt (peer instruction).
+    # Without it, opening an asked question re-opens its current attempt (for latecomers).
+    again: bool | UnsetType = UNSET
 
 
 class QuestionClose(ClientFrame, tag="question.close", kw_only=True, frozen=True):
@@ -73,6 +81,14 @@ class QuestionClose(ClientFrame, tag="question.close", kw_only=True, frozen=True
 class ResultsReveal(ClientFrame, tag="results.reveal", kw_only=True, frozen=True):
     roles = TEACHERS
     anonymous: bool
+
+
+class ResultsPick(ClientFrame, tag="results.pick", kw_only=True, frozen=True):
+    """Show these typed answers (labels of the teacher's tally) of the revealed free-text question
+    to the class; an empty list shows none again. Students never see typed text otherwise."""
+
+    roles = TEACHERS
+    labels: Annotated[list[Annotated[str, Meta(max_length=MAX_LABEL)]], Meta(max_length=MAX_PICKS)]
 
 
 class ScreenLock(ClientFrame, tag="screen.lock", kw_only=True, frozen=True):
@@ -105,6 +121,9 @@ class AnswerSubmit(ClientFrame, tag="answer.submit", kw_only=True, frozen=True):
     id: Ref  # required (a UUID), where other frames may omit it
     block: str
     answer: Answer
+    # The attempt the student answers (the snapshot's ``question.attempt``): an answer made for an
+    # earlier attempt and re-sent after the question was asked again is refused, not counted.
+    attempt: Attempt | UnsetType = UNSET
 
 
 class HandRaise(ClientFrame, tag="hand.raise", kw_only=True, frozen=True):
@@ -122,6 +141,7 @@ CLIENT_FRAMES: dict[str, type[ClientFrame]] = {
         QuestionOpen,
         QuestionClose,
         ResultsReveal,
+        ResultsPick,
         ScreenLock,
         ParticipantRemove,
         HandLower,
@@ -147,10 +167,12 @@ class Results(Struct, kw_only=True):
     anonymous: bool
     answered: Count
     total: Count
-    correct_count: Count
+    correct_count: Count | None  # None for kinds without a correct answer (polls, open responses)
     answer: str  # the correct answer as people read it ("" when the kind has none)
     explanation: str
+    # For free-text kinds (typed answers) only the answers the teacher picked (results.pick).
     distribution: list[DistributionEntry]
+    attempt: Attempt = 1
     names: list[str] | UnsetType = UNSET  # who answered correctly; only when not anonymous
 
 
@@ -164,11 +186,13 @@ class QuestionState(Struct, frozen=True):
     kind: str  # its activity kind, "" when none is open
     deadline: str | None  # ISO 8601
     revealed: bool
+    attempt: Attempt = 1  # of the open question (of the last one when none is open)
 
 
 class MyAnswer(Struct, frozen=True):
     answer: Any
     correct: bool | None  # known once the results are revealed or the class moved on
+    attempt: Attempt = 1
 
 
 class Me(Struct, frozen=True):
@@ -179,20 +203,27 @@ class Me(Struct, frozen=True):
 
 
 class RosterEntry(Struct, frozen=True):
-    id: int
+    id: int  # a participant's id; -(user id) for a student of the class who has not joined
     nickname: str
-    status: Presence
+    status: RosterStatus
     hand: str | None  # when the hand went up (ISO 8601), None when it is down
     answered: bool  # answered the current question
 
 
 class TallyData(Struct, kw_only=True, frozen=True):
     block: str
+    kind: str
+    number: Count  # the question's number in the lesson (0 when it is no longer in it)
     open: bool
     answered: Count
     total: Count
-    correct: Count
-    distribution: list[DistributionEntry]
+    correct: Count | None  # None for kinds without a correct answer
+    distribution: list[DistributionEntry]  # every answer, typed text too (the teacher's own view)
+    attempt: Attempt = 1
+    # From attempt 2 on: the attempt before, for the side-by-side comparison.
+    previous: list[DistributionEntry] | None = None
+    previous_answered: Count | None = None
+    previous_correct: Count | None = None
 
 
 class TeacherInfo(Struct, frozen=True):
@@ -200,6 +231,7 @@ class TeacherInfo(Struct, frozen=True):
     open: bool  # an open session (guests join with the code and a nickname)
     roster: list[RosterEntry]
     tally: TallyData | None
+    numbers: dict[str, int] = {}  # each question's number in the lesson, by activity id
 
 
 # --- events: the data of each versioned change ---------------------------------------------------
@@ -225,6 +257,7 @@ class QuestionOpened(EventData, kw_only=True):
     kind = "question.opened"
     block: str
     deadline: str | None
+    attempt: Attempt  # 1, or 2, 3 … when the teacher asks it again
     # The activity kind of the question, named ``kind`` on the wire (this class's ``kind`` names the event).
     activity: str = msgspec.field(name="kind")
 

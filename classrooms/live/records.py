@@ -7,7 +7,15 @@ time a student answers anything).
 
 Guests of open sessions are not recorded: they have no account, hence no class, no gradebook, no
 export or erasure to serve, and no stable actor for a statement (a nickname is not an identity);
-their answers stay in the session's own report."""
+their answers stay in the session's own report.
+
+A question asked again (peer instruction, ``LiveResponse.attempt`` 2, 3 …) keeps **one record per
+student, session and question, and the last attempt counts**: an answer to a later attempt
+updates the student's record of that question in this session (answer, verdict, score, attempt,
+time), as a retried self-paced answer does, so gradebooks and standards count the question once,
+as last answered. A record the teacher already reviewed keeps their score and feedback, and waits
+for them again if the answer changed. When the student did not answer the earlier attempt, the later
+one makes the record. Both attempts stay in the session's report."""
 
 from __future__ import annotations
 
@@ -15,11 +23,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from classrooms.live.models import LiveResponse
 from courses.activities import kind_of
 from courses.outline import LessonOutline
-from edu.records.models import Source
-from edu.records.services import RecordIn, initial_status, records_add
+from edu.records.models import LearningRecord, RecordStatus, Source
+from edu.records.services import MAX_ATTEMPT, RecordIn, initial_status, records_add
 
 
 @dataclass(frozen=True)
@@ -68,10 +78,43 @@ def _entry(facts: SessionFacts, response: LiveResponse, max_score: Decimal, user
 
 
 def record_stored(facts: SessionFacts, stored: list[Stored]) -> None:
-    """Add one record per newly stored answer of a signed-in student (guests: see the module)."""
+    """Add one record per newly stored answer of a signed-in student (guests: see the module); an
+    answer to a later attempt updates the record of the earlier one (one more read and one update
+    for the batch, only when it has such answers)."""
     entries = [
         _entry(facts, response, max_score, user_id)
         for response, max_score in stored
         if (user_id := facts.users.get(response.participant_id)) is not None
     ]
-    records_add(entries)
+    later = [e for e in entries if e.attempt > 1]
+    earlier: dict[tuple[int | None, str], LearningRecord] = {}
+    if later:
+        for record in LearningRecord.objects.filter(
+            source=Source.LIVE,
+            live_session_id=facts.session_id,
+            student_id__in={e.student_id for e in later},
+            block_id__in={e.block_id for e in later},
+        ):
+            earlier[(record.student_id, record.block_id)] = record
+    updated = []
+    for entry in later:
+        record = earlier.get((entry.student_id, entry.block_id))
+        if record is not None:
+            _answered_again(record, entry)
+            updated.append(record)
+    if updated:
+        fields = ["answer", "correct", "score", "max_score", "attempt", "status", "answered_at", "updated_at"]
+        LearningRecord.objects.bulk_update(updated, fields)
+    records_add([e for e in entries if e.attempt <= 1 or (e.student_id, e.block_id) not in earlier])
+
+
+def _answered_again(record: LearningRecord, entry: RecordIn) -> None:
+    """The last attempt counts (as ``edu.records.services.record_answer`` treats a retried answer)."""
+    record.attempt, record.answered_at = min(entry.attempt, MAX_ATTEMPT), entry.answered_at
+    record.updated_at = timezone.now()
+    if record.status == RecordStatus.REVIEWED:
+        if entry.answer != record.answer:
+            record.answer, record.status = entry.answer, RecordStatus.NEEDS_REVIEW
+        return
+    record.answer, record.correct, record.status = entry.answer, entry.correct, entry.status
+    record.score, record.max_score = entry.score, entry.max_score

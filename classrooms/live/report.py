@@ -6,7 +6,14 @@ The lesson's questions are read from the body's raw JSON, so converting the stre
 query per block type, image lookups) never happens here. A question counts as *asked* when someone
 answered it or it is the one opened last; the session keeps no record of other questions opened
 without answers.
-Removed participants keep their row, marked, but are left out of every summary."""
+Removed participants keep their row, marked, but are left out of every summary.
+
+A question asked again (peer instruction) has several attempts. A student's **last** answer is the
+one that counts (their cell, score and the summaries; as in the learning record,
+``classrooms/live/records.py``); their earlier answers show under it, and each question lists how
+every attempt went (answers and share correct), so the teacher reads the change after the discussion.
+The CSV has one row per attempt a student answered, with the attempt and which row counts.
+Questions are numbered as everywhere else in live lessons (``selectors.question_numbers``)."""
 
 from __future__ import annotations
 
@@ -17,6 +24,7 @@ from typing import Any, NamedTuple
 from django.utils.translation import gettext as _
 
 from classrooms.live.models import LiveResponse, LiveSession, Participant, SessionState
+from classrooms.live.selectors import question_numbers
 from courses import activities
 from courses.curriculum import AchievementStandard
 from courses.outline import raw_activities
@@ -26,6 +34,24 @@ MARK_CORRECT, MARK_INCORRECT, MARK_UNCHECKED = "✓", "✗", "–"
 
 def _percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
+
+
+@dataclass
+class Round:
+    """How one attempt of a question went (removed participants left out)."""
+
+    attempt: int
+    answered: int = 0
+    checked: int = 0
+    correct: int = 0
+
+    @property
+    def label(self) -> str:
+        return _("Attempt %(n)d") % {"n": self.attempt}
+
+    @property
+    def percent_correct(self) -> int | None:
+        return _percent(self.correct, self.checked)
 
 
 @dataclass
@@ -45,6 +71,11 @@ class Question:
     checked: int = 0
     correct: int = 0
     seconds: list[float] = field(default_factory=list)
+    rounds: list[Round] = field(default_factory=list)  # one per attempt, when it was asked again
+
+    @property
+    def asked_again(self) -> bool:
+        return len(self.rounds) > 1
 
     @property
     def label(self) -> str:
@@ -65,6 +96,31 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Earlier:
+    """A student's answer to an earlier attempt of a question (it does not count)."""
+
+    attempt: int
+    answer: str
+    correct: bool | None
+    score: Decimal
+    seconds: float | None
+
+    @property
+    def label(self) -> str:
+        return _("Attempt %(n)d") % {"n": self.attempt}
+
+    @property
+    def mark(self) -> str:
+        return _mark(self.correct)
+
+
+def _mark(correct: bool | None) -> str:
+    if correct is None:
+        return MARK_UNCHECKED
+    return MARK_CORRECT if correct else MARK_INCORRECT
+
+
+@dataclass(frozen=True)
 class Cell:
     question: Question
     answered: bool = False
@@ -72,6 +128,8 @@ class Cell:
     correct: bool | None = None
     score: Decimal | None = None
     seconds: float | None = None
+    attempt: int = 1  # of the answer that counts (the last one)
+    earlier: tuple[Earlier, ...] = ()  # answers to earlier attempts, first first
 
     @property
     def status(self) -> str:
@@ -84,11 +142,11 @@ class Cell:
 
     @property
     def mark(self) -> str:
-        if not self.answered:
-            return ""
-        if self.correct is None:
-            return MARK_UNCHECKED
-        return MARK_CORRECT if self.correct else MARK_INCORRECT
+        return _mark(self.correct) if self.answered else ""
+
+    @property
+    def attempt_label(self) -> str:
+        return _("Attempt %(n)d") % {"n": self.attempt}
 
 
 @dataclass
@@ -131,6 +189,10 @@ class Report:
         return [q for q in self.questions if q.asked]
 
     @property
+    def asked_again(self) -> bool:
+        return any(q.asked_again for q in self.questions)
+
+    @property
     def max_score(self) -> Decimal:
         return _max_score(self.questions)
 
@@ -155,16 +217,18 @@ def _participant_name(participant: Participant) -> str:
 
 
 def _questions(session: LiveSession, answered_blocks: set[str]) -> list[Question]:
-    opened = {session.open_block_id, session.last_block_id} - {""}
+    opened = {session.open_block_id, session.last_block_id, *(session.asked or {})} - {""}
     questions: list[Question] = []
-    for activity in raw_activities(session.lesson):
+    found = raw_activities(session.lesson)
+    numbers = question_numbers([(a.block_id, a.kind) for a in found])
+    for activity in found:
         kind = activities.kind_of(activity.kind)
         if kind is not None and kind.in_tool:
             continue  # answered in its tool: its scores reach the gradebook, not the live report
         questions.append(
             Question(
                 block_id=activity.block_id,
-                number=len(questions) + 1,
+                number=numbers[activity.block_id],
                 kind=activity.kind,
                 kind_label=kind.label if kind is not None else activity.kind,
                 prompt=activity.prompt,
@@ -208,16 +272,22 @@ def _sort_key(participant: Participant) -> tuple[Any, ...]:
     return (participant.removed, user is None, number is None, number or 0, name, participant.pk)
 
 
+def _seconds(elapsed_ms: int | None) -> float | None:
+    return round(elapsed_ms / 1000, 1) if elapsed_ms is not None else None
+
+
 def session_report(session: LiveSession) -> Report:
     """Everything the report page and the CSV show, in three queries (two when no question is tagged)."""
     participants = sorted(Participant.objects.filter(session=session).select_related("user"), key=_sort_key)
-    latest: dict[tuple[int, str], _Answer] = {}
-    for participant_id, block_id, *answer in (
+    given: dict[tuple[int, str], dict[int, _Answer]] = {}
+    for participant_id, block_id, attempt, *answer in (
         LiveResponse.objects.filter(session=session)
         .order_by("attempt", "pk")
-        .values_list("participant_id", "block_id", "answer", "correct", "score", "elapsed_ms")
+        .values_list("participant_id", "block_id", "attempt", "answer", "correct", "score", "elapsed_ms")
     ):
-        latest[(participant_id, block_id)] = _Answer(*answer)  # the last attempt wins
+        given.setdefault((participant_id, block_id), {})[attempt] = _Answer(*answer)
+    # the last attempt counts
+    latest = {key: (max(by_attempt), by_attempt[max(by_attempt)]) for key, by_attempt in given.items()}
 
     questions = _questions(session, {block_id for _participant, block_id in latest})
     by_id = {q.block_id: q for q in questions}
@@ -227,7 +297,24 @@ def session_report(session: LiveSession) -> Report:
         q.standards = [standards[pk] for pk in q.standard_ids if pk in standards]
 
     removed = {p.pk for p in participants if p.removed}
-    for (participant_id, block_id), kept in latest.items():
+    attempts_of = {block_id: int(n or 1) for block_id, n in (session.asked or {}).items()}
+    for (_participant, block_id), tries in given.items():
+        attempts_of[block_id] = max(attempts_of.get(block_id, 1), *tries)
+    for q in questions:
+        attempts = attempts_of.get(q.block_id, 1)
+        if attempts > 1:
+            q.rounds = [Round(attempt=n) for n in range(1, attempts + 1)]
+    for (participant_id, block_id), tries in given.items():
+        question = by_id[block_id]
+        if participant_id in removed or not question.rounds:
+            continue
+        for attempt, one in tries.items():
+            round_ = question.rounds[attempt - 1]
+            round_.answered += 1
+            if one.correct is not None:
+                round_.checked += 1
+                round_.correct += int(one.correct)
+    for (participant_id, block_id), (_attempt, kept) in latest.items():
         question = by_id[block_id]
         if participant_id in removed:
             continue
@@ -243,19 +330,32 @@ def session_report(session: LiveSession) -> Report:
     for participant in participants:
         cells = []
         for q in questions:
-            given = latest.get((participant.pk, q.block_id))
-            if given is None:
+            found = latest.get((participant.pk, q.block_id))
+            if found is None:
                 cells.append(Cell(question=q))
                 continue
-            elapsed = given.elapsed_ms
+            attempt, last = found
+            tries = given[(participant.pk, q.block_id)]
             cells.append(
                 Cell(
                     question=q,
                     answered=True,
-                    answer=activities.answer_text(q.kind, q.value, given.answer),
-                    correct=given.correct,
-                    score=given.score,
-                    seconds=round(elapsed / 1000, 1) if elapsed is not None else None,
+                    answer=activities.answer_text(q.kind, q.value, last.answer),
+                    correct=last.correct,
+                    score=last.score,
+                    seconds=_seconds(last.elapsed_ms),
+                    attempt=attempt,
+                    earlier=tuple(
+                        Earlier(
+                            attempt=n,
+                            answer=activities.answer_text(q.kind, q.value, one.answer),
+                            correct=one.correct,
+                            score=one.score,
+                            seconds=_seconds(one.elapsed_ms),
+                        )
+                        for n, one in sorted(tries.items())
+                        if n != attempt
+                    ),
                 )
             )
         user = participant.user

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from classrooms.live.access import live_session_for_user
 from classrooms.live.models import LiveSession
-from classrooms.live.report import Report, session_report
+from classrooms.live.report import MARK_CORRECT, Report, session_report
 from edu.spreadsheets import csv_response
 
 
@@ -44,12 +44,15 @@ def _number(value: Decimal | float | None) -> str:
 
 
 def csv_rows(data: Report) -> Iterable[list[str]]:
-    """One row per student × asked question, header first."""
+    """One row per student × asked question, header first; a question asked again has one row per
+    attempt the student answered, "Counts" marking the last one (the answer that counts)."""
     yield [
         _("No."),
         _("Name"),
         _("Notes"),
         _("Question"),
+        _("Attempt"),
+        _("Counts"),
         _("Question text"),
         _("Type"),
         _("Student answer"),
@@ -65,19 +68,37 @@ def csv_rows(data: Report) -> Iterable[list[str]]:
             q = cell.question
             if not q.asked:
                 continue
+            head = ["" if student.student_number is None else str(student.student_number), student.name, notes, q.label]
+            tail = [
+                _number(q.points) if q.is_checked else "",
+            ]
+            standards = " ".join(s.code for s in q.standards)
+            for earlier in cell.earlier:
+                yield [
+                    *head,
+                    str(earlier.attempt),
+                    "",
+                    q.prompt,
+                    q.kind_label,
+                    earlier.answer,
+                    earlier.mark,
+                    _number(earlier.score),
+                    *tail,
+                    _number(earlier.seconds),
+                    standards,
+                ]
             yield [
-                "" if student.student_number is None else str(student.student_number),
-                student.name,
-                notes,
-                q.label,
+                *head,
+                str(cell.attempt) if cell.answered else "",
+                MARK_CORRECT if cell.answered else "",
                 q.prompt,
                 q.kind_label,
                 cell.answer,
                 cell.mark,
                 _number(cell.score),
-                _number(q.points) if q.is_checked else "",
+                *tail,
                 _number(cell.seconds),
-                " ".join(s.code for s in q.standards),
+                standards,
             ]
 
 

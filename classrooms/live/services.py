@@ -74,6 +74,10 @@ def session_run(session: LiveSession) -> LiveSession:
 
 
 def session_goto(session: LiveSession, index: int) -> LiveSession:
+    """Move everyone to another slide. A question that is closed (or whose results show) is left
+    behind: the session forgets it as its last question, so neither its results nor the teacher's
+    tally stay on screen (``slide.changed`` means exactly that when no question is open). An open
+    question stays open."""
     with transaction.atomic():
         session = _locked(session)
         _require_running(session)
@@ -81,12 +85,20 @@ def session_goto(session: LiveSession, index: int) -> LiveSession:
         if not 0 <= index < session.slide_total:
             raise DomainError("invalid_slide", _("There is no such slide."))
         session.slide_index = index
-        session.save(update_fields=["slide_index", "slide_total"])
+        if not session.open_block_id:
+            session.last_block_id, session.revealed, session.picked = "", False, []
+        session.save(update_fields=["slide_index", "slide_total", "last_block_id", "revealed", "picked"])
         publish(session, SlideChanged(index=index))
     return session
 
 
-def question_open(session: LiveSession, block_id: str, seconds: int | None = None) -> LiveSession:
+def question_open(
+    session: LiveSession, block_id: str, seconds: int | None = None, *, again: bool = False
+) -> LiveSession:
+    """Open a question for answers. ``again``: ask a question already asked in this session once
+    more, as its next attempt (up to ``protocol.MAX_ATTEMPTS``); students answer afresh and the
+    earlier attempt's answers are kept for the comparison and the report. Without ``again`` an
+    asked question re-opens at its current attempt (latecomers answer; who answered stays answered)."""
     with transaction.atomic():
         session = _locked(session)
         _require_running(session)
@@ -99,12 +111,36 @@ def question_open(session: LiveSession, block_id: str, seconds: int | None = Non
             )
         if seconds is not None and not 1 <= seconds <= protocol.MAX_QUESTION_SECONDS:
             raise DomainError("invalid_timer", _("The timer must be between 1 second and 1 hour."))
+        asked = dict(session.asked or {})
+        attempt = int(asked.get(block_id) or 0)
+        if again:
+            if not attempt:
+                raise DomainError("not_asked", _("This question has not been asked yet, so it cannot be asked again."))
+            if attempt >= protocol.MAX_ATTEMPTS:
+                message = _("A question can be asked at most %(max)d times.") % {"max": protocol.MAX_ATTEMPTS}
+                raise DomainError("too_many_attempts", message)
+            attempt += 1
+        attempt = max(attempt, 1)
+        asked[block_id] = attempt
         now = timezone.now()
         session.open_block_id = session.last_block_id = block_id
+        session.attempt, session.asked, session.picked = attempt, asked, []
         session.revealed, session.question_opened_at = False, now
         session.deadline = now + timedelta(seconds=seconds) if seconds else None
-        session.save(update_fields=["open_block_id", "last_block_id", "revealed", "question_opened_at", "deadline"])
-        publish(session, QuestionOpened(block=block_id, activity=activity[0], deadline=iso(session.deadline)))
+        session.save(
+            update_fields=[
+                "open_block_id",
+                "last_block_id",
+                "attempt",
+                "asked",
+                "picked",
+                "revealed",
+                "question_opened_at",
+                "deadline",
+            ]
+        )
+        opened = QuestionOpened(block=block_id, activity=activity[0], deadline=iso(session.deadline), attempt=attempt)
+        publish(session, opened)
     return session
 
 
@@ -130,9 +166,31 @@ def results_reveal(session: LiveSession, *, anonymous: bool = True) -> LiveSessi
         if not block_id:
             raise DomainError("invalid_state", _("Open a question before revealing its results."))
         session.open_block_id, session.deadline = "", None
-        session.revealed, session.anonymous = True, anonymous
-        session.save(update_fields=["open_block_id", "deadline", "revealed", "anonymous"])
+        session.revealed, session.anonymous, session.picked = True, anonymous, []
+        session.save(update_fields=["open_block_id", "deadline", "revealed", "anonymous", "picked"])
         publish(session, ResultsRevealed(block=block_id, results=results_of(session)))
+    return session
+
+
+def results_pick(session: LiveSession, labels: list[str]) -> LiveSession:
+    """Show these typed answers of the revealed free-text question to the class (the labels of the
+    teacher's tally; an empty list hides them all again). Typed answers are never shown to the
+    class unless picked. Publishes the results again, with the picked answers."""
+    with transaction.atomic():
+        session = _locked(session)
+        _require_running(session)
+        if not session.revealed or not session.last_block_id:
+            raise DomainError("invalid_state", _("Show the results before choosing answers to show."))
+        activity = lesson_outline(session.lesson_id).activities.get(session.last_block_id)
+        if activity is None or not activities.is_free_text(activity[0]):
+            raise DomainError("invalid_pick", _("Only typed answers are chosen; this question shows all its answers."))
+        known = {d.label for d in results_of(session, everything=True).distribution} - {"…"}
+        chosen = list(dict.fromkeys(labels))
+        if any(label not in known for label in chosen):
+            raise DomainError("invalid_pick", _("Choose answers from this question's answers."))
+        session.picked = chosen
+        session.save(update_fields=["picked"])
+        publish(session, ResultsRevealed(block=session.last_block_id, results=results_of(session)))
     return session
 
 

@@ -284,6 +284,8 @@ def test_csv_has_a_bom_a_header_and_a_row_per_student_and_asked_question(client,
         "Name",
         "Notes",
         "Question",
+        "Attempt",
+        "Counts",
         "Question text",
         "Type",
         "Student answer",
@@ -295,23 +297,23 @@ def test_csv_has_a_bom_a_header_and_a_row_per_student_and_asked_question(client,
     ]
     assert len(rows) == 1 + 3 * 4  # three students × four asked questions
     first = rows[1]
-    assert first[:9] == ["1", "김민준", "", "Q1", "3/4를 소수로 쓰면?", "Number", "0.5", "✗", "0"]
-    assert first[9] == "2" and first[11] == "[4수01-10]"
-    assert float(first[10]) >= 0
-    poll = next(r for r in rows if r[1] == "김민준" and r[5] == "Poll")
-    assert (poll[6], poll[7], poll[9]) == ("보통", "–", "")
-    true_false = next(r for r in rows if r[1] == "이서연" and r[5] == "True or false")
-    assert (true_false[6], true_false[7], true_false[8]) == ("True", "✓", "1")
+    assert first[:11] == ["1", "김민준", "", "Q1", "1", "✓", "3/4를 소수로 쓰면?", "Number", "0.5", "✗", "0"]
+    assert first[11] == "2" and first[13] == "[4수01-10]"
+    assert float(first[12]) >= 0
+    poll = next(r for r in rows if r[1] == "김민준" and r[7] == "Poll")
+    assert (poll[8], poll[9], poll[11]) == ("보통", "–", "")
+    true_false = next(r for r in rows if r[1] == "이서연" and r[7] == "True or false")
+    assert (true_false[8], true_false[9], true_false[10]) == ("True", "✓", "1")
     removed = [r for r in rows if r[1] == "박지호"]
-    assert {r[2] for r in removed} == {"Removed"} and removed[0][7] == "✓"
-    unanswered = next(r for r in rows if r[1] == "이서연" and r[5] == "Poll")
-    assert unanswered[6:9] == ["", "", ""]
+    assert {r[2] for r in removed} == {"Removed"} and removed[0][9] == "✓"
+    unanswered = next(r for r in rows if r[1] == "이서연" and r[7] == "Poll")
+    assert unanswered[4:6] == ["", ""] and unanswered[8:11] == ["", "", ""]
 
 
 def test_csv_in_korean_says_참_and_keeps_hangul(client, personas, ran):
     client.force_login(personas.teacher)
     rows = read_csv(client.get(csv_url(ran)))
-    assert any(r[1] == "이서연" and r[6] == "참" for r in rows[1:])
+    assert any(r[1] == "이서연" and r[8] == "참" for r in rows[1:])
 
 
 def test_csv_neutralises_formulas_from_guests(client, personas, lesson):
@@ -329,8 +331,8 @@ def test_csv_neutralises_formulas_from_guests(client, personas, lesson):
     rows = read_csv(client.get(csv_url(session)))
     names = {r[1] for r in rows[1:]}
     assert names == {"'=HYPERLINK(1)", "'@별님"}
-    assert "'+cmd|' /C calc'!A0" in [r[6] for r in rows]
-    assert "'-2" in [r[6] for r in rows]
+    assert "'+cmd|' /C calc'!A0" in [r[8] for r in rows]
+    assert "'-2" in [r[8] for r in rows]
     assert {r[2] for r in rows[1:]} == {"Guest"}
 
 
@@ -439,3 +441,60 @@ def test_class_page_shows_the_latest_twenty_and_a_constant_number_of_queries(cli
     assert len(many) == len(one) <= 12  # the roster test's ceiling for this page
     assert len(live_sessions_shown(response)) == 20
     assert "The latest 20 of 22 sessions." in response.content.decode()
+
+
+# --- a question asked again ---------------------------------------------------------------------
+
+
+def asked_twice(personas, lesson):
+    """The numeric question asked, discussed and asked again: 김민준 wrong then right, 이서연 right
+    the first time only (she did not answer again)."""
+    minjun, *_ = enrol(personas.classroom, ("김민준", 1))
+    session = services.session_run(
+        services.session_start(teacher=personas.teacher, lesson=lesson, classroom=personas.classroom)
+    )
+    seoyeon_p = services.participant_join(session, personas.student)
+    minjun_p = services.participant_join(session, minjun)
+    block = ids(lesson)["numeric"]
+    ask(session, block, [(seoyeon_p, "0.75"), (minjun_p, "0.5")])
+    services.question_open(session, block, again=True)
+    answer(session, minjun_p, block, "3/4")
+    services.results_reveal(session)
+    return services.session_end(session), block
+
+
+def test_a_question_asked_again_shows_both_attempts_and_the_last_answer_counts(personas, lesson):
+    session, block = asked_twice(personas, lesson)
+    report = session_report(session)
+    question = next(q for q in report.questions if q.block_id == block)
+    assert question.asked_again and report.asked_again
+    assert [(r.attempt, r.answered, r.correct, r.percent_correct) for r in question.rounds] == [
+        (1, 2, 1, 50),
+        (2, 1, 1, 100),
+    ]
+    assert (question.answered, question.correct) == (2, 2)  # each student's last answer
+    minjun = next(s for s in report.students if s.name == "김민준")
+    cell = next(c for c in minjun.cells if c.question is question)
+    assert (cell.attempt, cell.answer, cell.mark, cell.score) == (2, "0.75", "✓", 2)  # 3/4, as stored
+    assert [(e.attempt, e.answer, e.mark) for e in cell.earlier] == [(1, "0.5", "✗")]
+    assert minjun.score == 2
+    seoyeon = next(s for s in report.students if s.name == "이서연")
+    cell = next(c for c in seoyeon.cells if c.question is question)
+    assert (cell.attempt, cell.mark, cell.earlier) == (1, "✓", ())
+
+
+def test_the_page_and_the_csv_show_both_attempts(client, personas, lesson):
+    session, _block = asked_twice(personas, lesson)
+    client.force_login(personas.teacher)
+    page = client.get(report_url(session)).content.decode()
+    assert "2회 물어봄" in page or "Asked 2 times" in page
+    assert 'data-testid="earlier-answer" data-attempt="1"' in page
+    assert 'data-attempt="2"' in page
+    use_english(client)
+    rows = read_csv(client.get(csv_url(session)))
+    numeric = [r for r in rows[1:] if r[3] == "Q1"]
+    assert [(r[1], r[4], r[5], r[8], r[9]) for r in numeric] == [
+        ("김민준", "1", "", "0.5", "✗"),
+        ("김민준", "2", "✓", "0.75", "✓"),
+        ("이서연", "1", "✓", "0.75", "✓"),
+    ]

@@ -41,5 +41,6 @@ def test_a_long_choice_is_counted_once_under_its_whole_text(personas, lesson):
 
     session = services.question_open(session, typed["id"])
     submit_answer(session, participant, client_id=uuid.uuid4(), block_id=typed["id"], answer="가" * 200)
-    [entry] = selectors.results_of(session).distribution
+    [entry] = selectors.results_of(session, everything=True).distribution  # the teacher's tally
     assert (entry.label, entry.count) == ("가" * selectors.LABEL_CHARS, 1)
+    assert selectors.results_of(session).distribution == []  # the class sees no typed text unpicked

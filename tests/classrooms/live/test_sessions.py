@@ -53,7 +53,7 @@ async def test_answers_are_acknowledged_once_and_stored_once(client, personas, s
     await student.disconnect()
     again, _ok, _ = await connect(await sync_to_async(cookie_for)(client, personas.student), session.pk)
     snapshot = await again.receive_json_from()
-    assert snapshot["me"]["answers"] == {block: {"answer": "0.75", "correct": None}}
+    assert snapshot["me"]["answers"] == {block: {"answer": "0.75", "correct": None, "attempt": 1}}
     await again.send_json_to(frame)
     assert await again.receive_json_from() == {"type": "ack", "ref": answer_id, "duplicate": True}
     await again.send_json_to({**frame, "id": str(uuid.uuid4())})
