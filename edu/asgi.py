@@ -2,7 +2,8 @@
 
 Django is initialised (``get_asgi_application``) before anything imports models or consumers.
 WebSocket connections are accepted only from the hosts in ALLOWED_HOSTS (Origin check) and carry
-the Django session user in ``scope["user"]`` (the LTI session's, for a launched page: ``lti.tool.websocket``).
+the Django session cookie (the LTI session's, for a launched page: ``lti.tool.websocket``); each
+route authenticates from it (``classrooms.live.routing``).
 """
 
 import gc
@@ -13,7 +14,6 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edu.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
@@ -24,7 +24,7 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            LtiSocketSessionMiddleware(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            LtiSocketSessionMiddleware(URLRouter(websocket_urlpatterns))
         ),
     }
 )

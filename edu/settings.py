@@ -126,7 +126,21 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", 0, minimum=0)
+    # Django's native pool (psycopg_pool), one per process: a connection is handed back, not ended,
+    # when a request or a trip of Channels' database thread finishes; a new PostgreSQL backend per
+    # trip cost as much CPU as the app under a join storm (docs/performance.md). Each process holds
+    # at most DB_POOL_MAX_SIZE: PostgreSQL's max_connections must allow workers x that, plus Celery
+    # (docs/deployment.md). DB_POOL_MAX_SIZE=0 turns the pool off (then DB_CONN_MAX_AGE applies).
+    POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", 10, minimum=0)
+    if POOL_MAX_SIZE:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django requires 0 with a pool
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env.int("DB_POOL_MIN_SIZE", 2, minimum=0), POOL_MAX_SIZE),
+            "max_size": POOL_MAX_SIZE,
+            "timeout": env.int("DB_POOL_TIMEOUT", 20, minimum=1),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", 0, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

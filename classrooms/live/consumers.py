@@ -13,12 +13,10 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from classrooms.live import frames, hub, protocol, selectors, services
-from classrooms.live.access import GUESTS_SESSION_KEY, live_seat
+from classrooms.live import frames, hub, protocol, selectors, services, snapshots
 from classrooms.live.answers import AnswerIn
 from classrooms.live.models import LiveSession, Participant
 from edu.errors import DomainError
@@ -72,6 +70,8 @@ class EchoConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
 CLOSE_NOT_FOUND = 4404
 CLOSE_SERVER_ERROR = 1011
 CLOSE_REMOVED = 4403
+MAX_ID = 2**63 - 1  # the database's bigint: a larger id is no session (not an error)
+MAX_KEY = 64  # longer than any Django session key
 
 
 class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
@@ -94,37 +94,34 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
         chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
         self.language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
-        guests = (self.scope.get("session") or {}).get(GUESTS_SESSION_KEY) or {}
-        try:
-            session, self.role, self.participant = await database_sync_to_async(live_seat)(
-                self.scope.get("user"), guests, session_id
-            )
-        except PermissionError:
-            await self.refuse(CLOSE_UNAUTHENTICATED)
-            return
-        except DomainError as exc:
-            await self.refuse(CLOSE_REMOVED if exc.code == "removed" else CLOSE_NOT_FOUND)
-            return
-        except Http404:
+        if not 0 < session_id <= MAX_ID:
             await self.refuse(CLOSE_NOT_FOUND)
             return
-        self.session_id = session.pk
-        if self.participant is not None:  # keep the id only, not the session and lesson it has loaded
-            self.participant_id = self.participant.pk
-            self.participant = Participant(pk=self.participant.pk, session_id=session.pk)
+        key = cookies.get(settings.SESSION_COOKIE_NAME, "")
+        the_hub = hub.hub()
+        try:
+            seat = await the_hub.join(snapshots.JoinIn(session_id, key[:MAX_KEY], self.language))
+        except Exception:
+            logger.exception("live: seating a socket of session %s failed", session_id)
+            await self.refuse(CLOSE_SERVER_ERROR)
+            return
+        if isinstance(seat, int):
+            await self.refuse(seat)
+            return
+        self.session_id, self.role, self.participant_id = seat.session_id, seat.role, seat.participant_id
+        if self.participant_id is not None:  # the id only, not the session and lesson it has loaded
+            self.participant = Participant(pk=self.participant_id, session_id=self.session_id)
         self.bucket = frames.TokenBucket()
         await self.accept()
-        try:
-            await hub.hub().register(self)
-            await self.send_frame(await self._snapshot())
-        except Exception:
-            logger.exception("live: opening a socket of session %s failed", self.session_id)
-            await hub.hub().unregister(self)
-            await self.close(code=CLOSE_SERVER_ERROR)
+        missed = the_hub.register(self, seat.snapshot.version)
+        await self.send_frame(snapshots.stamped(seat.snapshot))
+        if missed:  # an event came between the snapshot's read and now: the client fetches again
+            await self.send_frame(protocol.Sync(version=the_hub.relayed[self.session_id]))
 
     async def disconnect(self, code: int) -> None:
+        self.closing = True
         if hasattr(self, "session_id"):
-            await hub.hub().unregister(self)
+            hub.hub().unregister(self)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         with translation.override(self.language):
@@ -185,6 +182,21 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
                 self._session(), participant=self.participant, is_teacher=self.role == "teacher"
             )
 
+    # --- closing: nothing is sent after the close (a reply to ``session.end`` races the hub's close) ----
+
+    closing = False
+
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        await super().close(code=code, reason=reason)
+
+    async def send(self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
+        if self.closing:
+            return
+        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
     # --- called by the hub ------------------------------------------------------------------------
 
     async def deliver(self, text: str) -> None:
@@ -202,10 +214,11 @@ _TEACHER_ACTIONS: dict[type[protocol.ClientFrame], Callable[[LiveSession, Any], 
     protocol.SessionRun: lambda session, frame: services.session_run(session),
     protocol.SlideGoto: lambda session, frame: services.session_goto(session, frame.index),
     protocol.QuestionOpen: lambda session, frame: services.question_open(
-        session, frame.block, frame.seconds if isinstance(frame.seconds, int) else None
+        session, frame.block, frame.seconds if isinstance(frame.seconds, int) else None, again=frame.again is True
     ),
     protocol.QuestionClose: lambda session, frame: services.question_close(session),
     protocol.ResultsReveal: lambda session, frame: services.results_reveal(session, anonymous=frame.anonymous),
+    protocol.ResultsPick: lambda session, frame: services.results_pick(session, list(frame.labels)),
     protocol.ScreenLock: lambda session, frame: services.screen_lock(session, locked=frame.locked),
     protocol.ParticipantRemove: lambda session, frame: services.participant_remove(session, frame.participant),
     protocol.SessionEnd: lambda session, frame: services.session_end(session),

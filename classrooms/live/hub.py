@@ -32,14 +32,15 @@ from collections.abc import Coroutine
 from typing import Any, Protocol
 
 import msgspec
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from classrooms.live import selectors, services
 from classrooms.live.answers import AnswerIn, Submitted, answers_submit
 from classrooms.live.events import group_name
+from classrooms.live.lanes import Lane
 from classrooms.live.models import LiveSession
 from classrooms.live.protocol import Roster, RosterEntry, Sync, Tally, TallyData, encode
+from classrooms.live.snapshots import JoinIn, JoinOut, join_batch
 from edu.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,11 @@ TICK = 0.2
 REFRESH = 5.0
 ANSWER_WINDOW = 0.01  # answers arriving within this window are stored in one batch
 ANSWER_BATCH = 500
+JOIN_WINDOW = 0.005  # sockets arriving within this window are seated in one batch
+JOIN_BATCH = 500
+SHED_AFTER = 8.0  # a join that would wait longer than this is told to come back later (close 1013)
+JOIN_QUEUE_MAX = 6000  # and so is any join beyond this many waiting, whatever the measured rate
+CLOSE_BUSY = 1013  # "Try Again Later" (RFC 6455): the client backs off with jitter and retries
 SEND_TIMEOUT = 5.0  # a socket that cannot take a frame for this long is closed, not waited for
 CLOSE_STALLED = 1011
 CLOSE_REMOVED = 4403
@@ -76,51 +82,130 @@ class Hub:
         self.to_join: set[int] = set()  # sessions whose group_add failed (layer down): retried each tick
         self.relayed: dict[int, int] = {}  # session -> highest event version handed to local sockets
         self.suspect: dict[int, int] = {}  # session -> a committed version not relayed at the last check
+        self.joining: list[tuple[JoinIn, asyncio.Future[JoinOut]]] = []
+        self._joining_task: asyncio.Task[None] | None = None
+        self.join_rate: float | None = None  # joins per second, measured over the latest batches
+        self.holding: dict[int, int] = defaultdict(int)  # session -> joins in flight (the group is held)
+        self.grouped: set[int] = set()  # sessions whose group this process's channel is in
+        self.leaving: dict[int, set[int]] = defaultdict(set)  # session -> participants whose last socket left
+        self.work = Lane("work")  # joins, answers, presence
+        self.views = Lane("views")  # the teacher's roster and tally: never behind a join storm
         self._start_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[None]] = set()
 
     # --- sockets -------------------------------------------------------------------------------
 
-    async def register(self, socket: LocalSocket) -> None:
+    async def join(self, request: JoinIn) -> JoinOut:
+        """Seat a joining socket and build its snapshot, batched with the others arriving now (one
+        transaction for a class, not one trip each). The process joins the session's group
+        before the batch reads the database, so an event committed after that read still reaches
+        it (``register`` then tells the socket to resync). Returns the close code that refuses
+        the socket instead: ``CLOSE_BUSY`` when the queue is longer than the lane can seat within
+        ``SHED_AFTER`` seconds."""
         await self._start()
-        members = self.sockets[socket.session_id]
-        first = not members
-        members.add(socket)
-        if first:
-            await self._join_group(socket.session_id)
+        waiting = len(self.joining)
+        if waiting >= JOIN_QUEUE_MAX or (self.join_rate is not None and waiting / self.join_rate > SHED_AFTER):
+            return CLOSE_BUSY
+        session_id = request.session_id
+        self.holding[session_id] += 1
+        seated = False
+        try:
+            await self._join_group(session_id)
+            future: asyncio.Future[JoinOut] = asyncio.get_running_loop().create_future()
+            self.joining.append((request, future))
+            if self._joining_task is None:
+                self._joining_task = asyncio.create_task(self._flush_joins())
+            result = await future
+            seated = not isinstance(result, int)
+            return result
+        finally:
+            if not seated:  # a seated socket is registered next, and lets go of the group then
+                await self._release(session_id)
+
+    async def _release(self, session_id: int) -> None:
+        self.holding[session_id] -= 1
+        if not self.holding[session_id]:
+            del self.holding[session_id]
+            if session_id not in self.sockets:
+                await self._leave_group(session_id)
+
+    async def _flush_joins(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            await asyncio.sleep(JOIN_WINDOW)
+            while self.joining:
+                batch, self.joining = self.joining[:JOIN_BATCH], self.joining[JOIN_BATCH:]
+                started = loop.time()
+                try:
+                    results = await self.work.run(join_batch, [request for request, _f in batch])
+                except Exception as exc:  # the database failed: every waiting socket is closed (1011)
+                    logger.warning("live hub: a batch of %d joins failed (%r)", len(batch), exc)
+                    for _request, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                rate = len(batch) / max(loop.time() - started, 1e-3)
+                self.join_rate = rate if self.join_rate is None else 0.5 * self.join_rate + 0.5 * rate
+                for (_request, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+        finally:
+            self._joining_task = None
+
+    def register(self, socket: LocalSocket, seen_version: int) -> bool:
+        """Add a seated socket (after ``join``). True when an event newer than its snapshot
+        (``seen_version``) was relayed meanwhile: the caller sends it a ``sync``."""
+        self.sockets[socket.session_id].add(socket)
+        self.holding[socket.session_id] -= 1
+        if not self.holding[socket.session_id]:
+            del self.holding[socket.session_id]
         self.nudge(socket.session_id)
+        return self.relayed.get(socket.session_id, 0) > seen_version
 
     async def _join_group(self, session_id: int) -> None:
-        if self.layer is None or self.channel is None:
+        if self.layer is None or self.channel is None or session_id in self.grouped:
             return
+        self.grouped.add(session_id)
         try:
             await self.layer.group_add(group_name(session_id), self.channel)
             self.to_join.discard(session_id)
         except Exception as exc:  # the layer is down: keep the socket, join when it is back
             logger.warning("live hub: joining the group of session %s failed (%s); retrying", session_id, exc)
+            self.grouped.discard(session_id)
             self.to_join.add(session_id)
 
-    async def unregister(self, socket: LocalSocket) -> None:
+    async def _leave_group(self, session_id: int) -> None:
+        self.relayed.pop(session_id, None)
+        self.suspect.pop(session_id, None)
+        self.pushed.pop(session_id, None)
+        if self.layer is None or self.channel is None or session_id not in self.grouped:
+            return
+        self.grouped.discard(session_id)
+        try:
+            await self.layer.group_discard(group_name(session_id), self.channel)
+        except Exception as exc:  # the layer is down; its group entry expires on its own
+            logger.warning("live hub: leaving the group of session %s failed (%s)", session_id, exc)
+
+    def unregister(self, socket: LocalSocket) -> None:
+        """Remove a socket. Its student, if no other socket of theirs is here, is marked as gone
+        at the next tick, together with everyone else who left meanwhile (one query)."""
         members = self.sockets.get(socket.session_id)
         if members is None or socket not in members:
             return
         members.discard(socket)
         pid = socket.participant_id
-        left = pid is not None and not any(s.participant_id == pid for s in members)
-        # The bookkeeping happens before any await: sockets of one session closing together (the end
-        # of a lesson) or one joining meanwhile must never see another's half-done unregister.
-        last = not members
-        if last:
+        if pid is not None and not any(s.participant_id == pid for s in members):
+            self.leaving[socket.session_id].add(pid)
+        if not members:
             del self.sockets[socket.session_id]
-            self.pushed.pop(socket.session_id, None)
-            self.relayed.pop(socket.session_id, None)
-            self.suspect.pop(socket.session_id, None)
+            if not self.holding.get(socket.session_id):
+                self._spawn(self._leave_group_if_empty(socket.session_id))
         self.nudge(socket.session_id)
-        if left and pid is not None:
-            await database_sync_to_async(services.presence_refresh)(socket.session_id, [pid], left=True)
-        if last and self.layer is not None and self.channel is not None and socket.session_id not in self.sockets:
-            await self.layer.group_discard(group_name(socket.session_id), self.channel)
+
+    async def _leave_group_if_empty(self, session_id: int) -> None:
+        if session_id not in self.sockets and not self.holding.get(session_id):
+            await self._leave_group(session_id)
 
     async def submit(self, session_id: int, item: AnswerIn) -> Submitted:
         """Store one answer, batched with the others arriving in the same few milliseconds (one
@@ -146,7 +231,7 @@ class Hub:
                 return
             self.answers[session_id] = rest
             try:
-                results = await database_sync_to_async(answers_submit)(session_id, [i for i, _f in batch])
+                results = await self.work.run(answers_submit, session_id, [i for i, _f in batch])
             except Exception as exc:  # the database failed: every waiting socket reports it
                 for _item, future in batch:
                     if not future.done():
@@ -205,12 +290,12 @@ class Hub:
             return
         if message.get("type") != "live.event":
             return
+        if isinstance(message.get("version"), int) and session_id in self.grouped:
+            self.relayed[session_id] = max(self.relayed.get(session_id, 0), message["version"])
         sockets = list(self.sockets.get(session_id, ()))
         if not sockets:
             return
         kind, data = message["kind"], message["data"]
-        if isinstance(message.get("version"), int):
-            self.relayed[session_id] = max(self.relayed.get(session_id, 0), message["version"])
         frame = {"type": "event", "version": message["version"], "kind": kind, "data": data}
         text = encode(frame)
         self.stale.add(session_id)
@@ -239,7 +324,7 @@ class Hub:
             if task in stalled:
                 task.cancel()
                 logger.info("live hub: closing a stalled socket of session %s", socket.session_id)
-                await self.unregister(socket)
+                self.unregister(socket)
                 self._spawn(socket.terminate(CLOSE_STALLED))
 
     async def _deliver_results(
@@ -248,8 +333,11 @@ class Hub:
         """Results go to everyone; each student's frame also says whether *they* were right (one
         query for this process's students)."""
         students = [s for s in sockets if s.participant_id is not None]
-        verdicts = await database_sync_to_async(selectors.verdicts_for)(
-            session_id, frame["data"]["block"], [s.participant_id for s in students if s.participant_id is not None]
+        verdicts = await self.work.run(
+            selectors.verdicts_for,
+            session_id,
+            frame["data"]["block"],
+            [s.participant_id for s in students if s.participant_id is not None],
         )
         await self._deliver([s for s in sockets if s.participant_id is None], text)
         by_verdict: dict[bool | None, list[LocalSocket]] = defaultdict(list)
@@ -277,6 +365,7 @@ class Hub:
                         await self._join_group(session_id)
                     else:
                         self.to_join.discard(session_id)
+                await self._send_leaves()
                 await self._send_nudges()
                 await self._push_teacher_views()
             except asyncio.CancelledError:
@@ -302,7 +391,7 @@ class Hub:
             teachers = [s for s in self.sockets.get(session_id, ()) if s.role == "teacher"]
             if not teachers:
                 continue
-            view = await database_sync_to_async(_teacher_view)(session_id)
+            view = await self.views.run(_teacher_view, session_id)
             if view is None or session_id not in self.sockets:  # the last socket may have left meanwhile
                 continue
             roster, tally = view
@@ -322,7 +411,7 @@ class Hub:
         local = list(self.sockets)
         if not local:
             return
-        versions = await database_sync_to_async(selectors.versions_of)(local)
+        versions = await self.views.run(selectors.versions_of, local)
         for session_id, version in versions.items():
             if session_id not in self.sockets:  # left during the query
                 continue
@@ -343,10 +432,25 @@ class Hub:
             await self._deliver(list(self.sockets.get(session_id, ())), encode(Sync(version=version)))
 
     async def _refresh_presence(self) -> None:
-        for session_id, sockets in list(self.sockets.items()):
-            ids = sorted({s.participant_id for s in sockets if s.participant_id is not None})
-            if ids:
-                await database_sync_to_async(services.presence_refresh)(session_id, ids)
+        seen = {
+            session_id: sorted({s.participant_id for s in sockets if s.participant_id is not None})
+            for session_id, sockets in self.sockets.items()
+        }
+        if any(seen.values()):
+            await self.work.run(_mark_present, seen)
+
+    async def _send_leaves(self) -> None:
+        leaving, self.leaving = self.leaving, defaultdict(set)
+        for session_id, pids in leaving.items():  # someone who came back meanwhile is not gone
+            pids -= {s.participant_id for s in self.sockets.get(session_id, ())}
+        if any(leaving.values()):
+            await self.work.run(_mark_present, {sid: sorted(pids) for sid, pids in leaving.items()}, True)
+
+
+def _mark_present(seen: dict[int, list[int]], left: bool = False) -> None:
+    for session_id, ids in seen.items():
+        if ids:
+            services.presence_refresh(session_id, ids, left=left)
 
 
 def _teacher_view(session_id: int) -> tuple[list[RosterEntry], TallyData | None] | None:

@@ -1,0 +1,97 @@
+"""Database lanes: a thread of its own, with a database connection kept open while work comes.
+
+Channels' ``database_sync_to_async`` runs every call in one shared thread, first in, first out,
+and opens and closes a connection around each call (``close_old_connections``). Under a join
+storm that is the whole cost: a thousand trips that each connect (on SQLite, the WAL pragma alone
+was a quarter of the thread), and the teacher's roster refresh waits behind all of them. The live
+hub therefore runs its own work in lanes (docs/performance.md, "Join storms"):
+
+- ``joins`` seats and snapshots joining sockets in batches, stores answers, marks presence;
+- ``views`` recomputes the teacher's roster and tally, so they never wait behind a storm.
+
+A lane keeps its connection between calls and closes it ``IDLE`` seconds after its last call (so
+an idle worker holds no connection, and a test database can be dropped). A connection that broke
+during a call is closed at once, so the next call reconnects. On PostgreSQL, closing hands the
+connection back to Django's pool (``DB_POOL_MAX_SIZE``) rather than ending a backend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
+
+from django.db import connections
+
+T = TypeVar("T")
+IDLE = 3.0  # seconds without a call before the lane closes its connection
+
+_lanes: set[Lane] = set()  # held until shut down: a lane's thread holds a connection
+
+
+def _close_connections() -> None:
+    for conn in connections.all(initialized_only=True):
+        conn.close()
+
+
+def _call(fn: Callable[..., T], *args: Any) -> T:
+    try:
+        return fn(*args)
+    finally:
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is not None and (
+                conn.get_autocommit() != conn.settings_dict["AUTOCOMMIT"]
+                or (conn.errors_occurred and not conn.is_usable())
+            ):
+                conn.close()
+            else:
+                conn.errors_occurred = False
+
+
+class Lane:
+    """One thread running database work in order, with its own connection."""
+
+    def __init__(self, name: str, idle: float = IDLE) -> None:
+        self.name = name
+        self.idle = idle
+        self.pending = 0
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"live-{name}")
+        self._closer: asyncio.TimerHandle | None = None
+        _lanes.add(self)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        self.pending += 1
+        if self._closer is not None:
+            self._closer.cancel()
+            self._closer = None
+        try:
+            return await loop.run_in_executor(self._executor, partial(_call, fn, *args))
+        finally:
+            self.pending -= 1
+            if self.pending == 0 and not loop.is_closed():
+                self._closer = loop.call_later(self.idle, self._close_if_idle)
+
+    def _close_if_idle(self) -> None:
+        self._closer = None
+        if self.pending == 0:
+            self._executor.submit(_close_connections)
+
+    def shutdown(self) -> None:
+        """Close the lane's connection and stop its thread (tests; a process ending)."""
+        if self._closer is not None:
+            self._closer.cancel()
+            self._closer = None
+        with contextlib.suppress(RuntimeError):  # already shut down
+            self._executor.submit(_close_connections).result(timeout=10)
+        self._executor.shutdown(wait=True)
+        _lanes.discard(self)
+
+
+def shutdown_all() -> None:
+    """Close every lane of this process (the tests' teardown: a test database can then be dropped)."""
+    for lane in list(_lanes):
+        lane.shutdown()
