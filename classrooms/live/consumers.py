@@ -7,18 +7,19 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from classrooms.live import frames, hub, protocol, selectors, services, snapshots
+from classrooms.live import frames, hub, protocol, services, snapshots
 from classrooms.live.answers import AnswerIn
-from classrooms.live.models import LiveSession, Participant
+from classrooms.live.models import LiveSession
 from edu.errors import DomainError
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -86,7 +87,6 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
     session_id: int
     role: str
     participant_id: int | None = None
-    participant: Participant | None = None
     language: str = settings.LANGUAGE_CODE
 
     async def connect(self) -> None:
@@ -109,8 +109,6 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
             await self.refuse(seat)
             return
         self.session_id, self.role, self.participant_id = seat.session_id, seat.role, seat.participant_id
-        if self.participant_id is not None:  # the id only, not the session and lesson it has loaded
-            self.participant = Participant(pk=self.participant_id, session_id=self.session_id)
         self.bucket = frames.TokenBucket()
         await self.accept()
         missed = the_hub.register(self, seat.snapshot.version)
@@ -137,7 +135,11 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
             frame = frames.validate(raw, self.role)
             kind = raw["type"]
             if isinstance(frame, protocol.AnswerSubmit):
-                reply = await self._answer(frame)
+                reply: protocol.ServerFrame = await self._answer(frame)
+            elif isinstance(frame, protocol.SnapshotGet):
+                reply = snapshots.stamped(
+                    await hub.hub().snapshot(snapshots.SnapshotIn(self.session_id, self.participant_id, self.language))
+                )
             else:
                 reply = await database_sync_to_async(self._handle)(frame)
         except DomainError as exc:
@@ -165,8 +167,6 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
         return LiveSession(pk=self.session_id)  # services lock and read the row themselves
 
     def _handle(self, frame: protocol.ClientFrame) -> protocol.ServerFrame:
-        if isinstance(frame, protocol.SnapshotGet):
-            return selectors.snapshot(self._session(), participant=self.participant, is_teacher=self.role == "teacher")
         if isinstance(frame, protocol.HandRaise):
             assert self.participant_id is not None
             services.hand_set(self._session(), self.participant_id, raised=frame.raised)
@@ -175,12 +175,6 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
             services.hand_set(self._session(), frame.participant, raised=False)
             return protocol.Ack(ref=frame.ref)
         return protocol.Ack(ref=frame.ref, version=_TEACHER_ACTIONS[type(frame)](self._session(), frame).version)
-
-    async def _snapshot(self) -> protocol.Snapshot:
-        with translation.override(self.language):
-            return await database_sync_to_async(selectors.snapshot)(
-                self._session(), participant=self.participant, is_teacher=self.role == "teacher"
-            )
 
     # --- closing: nothing is sent after the close (a reply to ``session.end`` races the hub's close) ----
 
@@ -197,16 +191,32 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
             return
         await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its ``aclose_old_connections``: that is a trip through the
+        shared database thread for every frame a socket receives (and for every connect), though
+        this consumer's database work runs elsewhere (the hub's lanes, ``database_sync_to_async``,
+        which closes its own connections)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']!r}")
+        await handler(message)
+
     # --- called by the hub ------------------------------------------------------------------------
 
-    async def deliver(self, text: str) -> None:
-        await self.send(text_data=text)
+    def deliver(self, text: str) -> Coroutine[Any, Any, None]:
+        """The coroutine that writes one frame to the socket: straight to the server's ``send``
+        (no consumer layers in between); the hub runs it without a task when it need not wait."""
+        return self.base_send({"type": "websocket.send", "text": text}) if not self.closing else _nothing()
 
     async def terminate(self, code: int) -> None:
         await self.close(code=code)
 
     async def send_frame(self, frame: protocol.ServerFrame) -> None:
         await self.send(text_data=protocol.encode(frame))
+
+
+async def _nothing() -> None:
+    return None
 
 
 # What each teacher frame does (their roles are declared in the protocol; frames.validate checks them).

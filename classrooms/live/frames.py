@@ -108,7 +108,7 @@ def _storable(value: Any) -> bool:
     return True
 
 
-@dataclass
+@dataclass(slots=True)
 class TokenBucket:
     """Per-socket flood limit: ``rate`` frames a second, bursts up to ``burst``."""
 

@@ -25,6 +25,7 @@ channel layer delivers at most once) costs a resync, never an answer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import weakref
 from collections import defaultdict
@@ -37,10 +38,10 @@ from channels.layers import get_channel_layer
 from classrooms.live import selectors, services
 from classrooms.live.answers import AnswerIn, Submitted, answers_submit
 from classrooms.live.events import group_name
-from classrooms.live.lanes import Lane
+from classrooms.live.lanes import Batcher, Lane
 from classrooms.live.models import LiveSession
-from classrooms.live.protocol import Roster, RosterEntry, Sync, Tally, TallyData, encode
-from classrooms.live.snapshots import JoinIn, JoinOut, join_batch
+from classrooms.live.protocol import Roster, RosterEntry, Snapshot, Sync, Tally, TallyData, encode
+from classrooms.live.snapshots import JoinIn, JoinOut, SnapshotIn, join_batch, snapshot_batch
 from edu.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -82,14 +83,15 @@ class Hub:
         self.to_join: set[int] = set()  # sessions whose group_add failed (layer down): retried each tick
         self.relayed: dict[int, int] = {}  # session -> highest event version handed to local sockets
         self.suspect: dict[int, int] = {}  # session -> a committed version not relayed at the last check
-        self.joining: list[tuple[JoinIn, asyncio.Future[JoinOut]]] = []
-        self._joining_task: asyncio.Task[None] | None = None
-        self.join_rate: float | None = None  # joins per second, measured over the latest batches
         self.holding: dict[int, int] = defaultdict(int)  # session -> joins in flight (the group is held)
         self.grouped: set[int] = set()  # sessions whose group this process's channel is in
         self.leaving: dict[int, set[int]] = defaultdict(set)  # session -> participants whose last socket left
         self.work = Lane("work")  # joins, answers, presence
         self.views = Lane("views")  # the teacher's roster and tally: never behind a join storm
+        self.joins: Batcher[JoinIn, JoinOut] = Batcher(self.work, join_batch, JOIN_WINDOW, JOIN_BATCH)
+        self.snapshots: Batcher[SnapshotIn, Snapshot | Exception] = Batcher(
+            self.work, snapshot_batch, JOIN_WINDOW, JOIN_BATCH
+        )
         self._start_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[None]] = set()
@@ -104,19 +106,16 @@ class Hub:
         the socket instead: ``CLOSE_BUSY`` when the queue is longer than the lane can seat within
         ``SHED_AFTER`` seconds."""
         await self._start()
-        waiting = len(self.joining)
-        if waiting >= JOIN_QUEUE_MAX or (self.join_rate is not None and waiting / self.join_rate > SHED_AFTER):
+        waiting = len(self.joins)
+        rate = self.joins.rate
+        if waiting >= JOIN_QUEUE_MAX or (rate is not None and waiting / rate > SHED_AFTER):
             return CLOSE_BUSY
         session_id = request.session_id
         self.holding[session_id] += 1
         seated = False
         try:
             await self._join_group(session_id)
-            future: asyncio.Future[JoinOut] = asyncio.get_running_loop().create_future()
-            self.joining.append((request, future))
-            if self._joining_task is None:
-                self._joining_task = asyncio.create_task(self._flush_joins())
-            result = await future
+            result = await self.joins.submit(request)
             seated = not isinstance(result, int)
             return result
         finally:
@@ -130,28 +129,13 @@ class Hub:
             if session_id not in self.sockets:
                 await self._leave_group(session_id)
 
-    async def _flush_joins(self) -> None:
-        loop = asyncio.get_running_loop()
-        try:
-            await asyncio.sleep(JOIN_WINDOW)
-            while self.joining:
-                batch, self.joining = self.joining[:JOIN_BATCH], self.joining[JOIN_BATCH:]
-                started = loop.time()
-                try:
-                    results = await self.work.run(join_batch, [request for request, _f in batch])
-                except Exception as exc:  # the database failed: every waiting socket is closed (1011)
-                    logger.warning("live hub: a batch of %d joins failed (%r)", len(batch), exc)
-                    for _request, future in batch:
-                        if not future.done():
-                            future.set_exception(exc)
-                    continue
-                rate = len(batch) / max(loop.time() - started, 1e-3)
-                self.join_rate = rate if self.join_rate is None else 0.5 * self.join_rate + 0.5 * rate
-                for (_request, future), result in zip(batch, results, strict=True):
-                    if not future.done():
-                        future.set_result(result)
-        finally:
-            self._joining_task = None
+    async def snapshot(self, request: SnapshotIn) -> Snapshot:
+        """A seated socket's snapshot on request (a client that saw a gap, or a ``sync``),
+        batched like joins: a thousand clients resyncing at once read the database together."""
+        found = await self.snapshots.submit(request)
+        if isinstance(found, Exception):
+            raise found
+        return found
 
     def register(self, socket: LocalSocket, seen_version: int) -> bool:
         """Add a seated socket (after ``join``). True when an event newer than its snapshot
@@ -313,14 +297,18 @@ class Hub:
         """Write one frame to many sockets at once. A socket that cannot take it within
         SEND_TIMEOUT (a stalled tablet with a full buffer) is closed, so one device never holds up
         a session; its client reconnects and resyncs."""
-        if not sockets:
+        waiting: list[tuple[LocalSocket, asyncio.Task[None]]] = []
+        for socket in sockets:
+            rest = _send_eagerly(socket.deliver(text))
+            if rest is not None:
+                waiting.append((socket, rest))
+        if not waiting:
             return
-        tasks = [asyncio.ensure_future(s.deliver(text)) for s in sockets]
-        done, stalled = await asyncio.wait(tasks, timeout=SEND_TIMEOUT)
+        done, stalled = await asyncio.wait([task for _s, task in waiting], timeout=SEND_TIMEOUT)
         for task in done:
             if not task.cancelled() and task.exception() is not None:
                 logger.debug("live hub: a socket went away during delivery: %r", task.exception())
-        for socket, task in zip(sockets, tasks, strict=True):
+        for socket, task in waiting:
             if task in stalled:
                 task.cancel()
                 logger.info("live hub: closing a stalled socket of session %s", socket.session_id)
@@ -445,6 +433,37 @@ class Hub:
             pids -= {s.participant_id for s in self.sockets.get(session_id, ())}
         if any(leaving.values()):
             await self.work.run(_mark_present, {sid: sorted(pids) for sid, pids in leaving.items()}, True)
+
+
+def _send_eagerly(write: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
+    """Run a socket's write until it finishes or has to wait. A write to a socket whose buffer has
+    room finishes at once (the server's ``send`` only waits while the transport is paused), so a
+    push to a thousand sockets makes no task at all; only a write that must wait continues in one.
+    (Python 3.12's eager tasks do the same.)"""
+    try:
+        awaiting = write.send(None)
+    except StopIteration:
+        return None
+    except Exception as exc:  # the socket went away
+        logger.debug("live hub: a socket went away during delivery: %r", exc)
+        return None
+    return asyncio.ensure_future(_finish(write, awaiting))
+
+
+async def _finish(write: Coroutine[Any, Any, None], awaiting: Any) -> None:
+    """Drive a write that ``_send_eagerly`` started, as a task would (cancelling it closes it)."""
+    try:
+        while True:
+            if awaiting is None:
+                await asyncio.sleep(0)
+            else:
+                with contextlib.suppress(Exception):  # the write sees the error when resumed
+                    await awaiting
+            awaiting = write.send(None)
+    except StopIteration:
+        return
+    finally:
+        write.close()
 
 
 def _mark_present(seen: dict[int, list[int]], left: bool = False) -> None:

@@ -22,11 +22,13 @@ import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import connections
 
 T = TypeVar("T")
+In = TypeVar("In")
+Out = TypeVar("Out")
 IDLE = 3.0  # seconds without a call before the lane closes its connection
 
 _lanes: set[Lane] = set()  # held until shut down: a lane's thread holds a connection
@@ -95,3 +97,48 @@ def shutdown_all() -> None:
     """Close every lane of this process (the tests' teardown: a test database can then be dropped)."""
     for lane in list(_lanes):
         lane.shutdown()
+
+
+class Batcher(Generic[In, Out]):
+    """Gathers the calls arriving within ``window`` seconds and runs them as one call of ``fn``
+    (a list in, a list of the same length out) on ``lane``: up to ``size`` at a time, the next
+    batch taking whatever arrived meanwhile. ``rate`` is the items per second of recent batches
+    (what the hub sheds load by)."""
+
+    def __init__(self, lane: Lane, fn: Callable[[list[In]], list[Out]], window: float, size: int) -> None:
+        self.lane, self.fn, self.window, self.size = lane, fn, window, size
+        self.waiting: list[tuple[In, asyncio.Future[Out]]] = []
+        self.rate: float | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def __len__(self) -> int:
+        return len(self.waiting)
+
+    async def submit(self, item: In) -> Out:
+        future: asyncio.Future[Out] = asyncio.get_running_loop().create_future()
+        self.waiting.append((item, future))
+        if self._task is None:
+            self._task = asyncio.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            await asyncio.sleep(self.window)
+            while self.waiting:
+                batch, self.waiting = self.waiting[: self.size], self.waiting[self.size :]
+                started = loop.time()
+                try:
+                    results = await self.lane.run(self.fn, [item for item, _f in batch])
+                except Exception as exc:  # the database failed: every waiting caller gets the error
+                    for _item, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                rate = len(batch) / max(loop.time() - started, 1e-3)
+                self.rate = rate if self.rate is None else 0.5 * self.rate + 0.5 * rate
+                for (_item, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+        finally:
+            self._task = None

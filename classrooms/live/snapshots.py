@@ -24,11 +24,12 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 from classrooms.live import selectors
 from classrooms.live.access import GUESTS_SESSION_KEY, Seeker, live_seats
-from classrooms.live.models import LiveResponse, LiveSession
-from classrooms.live.protocol import Snapshot
+from classrooms.live.models import LiveResponse, LiveSession, Participant
+from classrooms.live.protocol import Snapshot, TeacherInfo
 from edu.accounts.models import User
 from edu.errors import DomainError
 
@@ -58,6 +59,15 @@ class Joined:
 JoinOut = Joined | int  # a seat, or the close code that refuses it
 
 
+@dataclass(frozen=True)
+class SnapshotIn:
+    """A seated socket asking for a snapshot again (``snapshot.get``)."""
+
+    session_id: int
+    participant_id: int | None  # None for the teacher
+    language: str
+
+
 def join_batch(requests: Sequence[JoinIn]) -> list[JoinOut]:
     """Seat and snapshot every request; a refusal is the close code the consumer sends."""
     with transaction.atomic():
@@ -67,32 +77,71 @@ def join_batch(requests: Sequence[JoinIn]) -> list[JoinOut]:
             user, guests = who.get(r.session_key, (None, {}))
             seekers.append(Seeker(user, guests, r.session_id))
         seats = live_seats(seekers)
-        participant_ids = [seat[2].pk for seat in seats if isinstance(seat, tuple) and seat[2] is not None]
-        rows: dict[int, list[dict[str, Any]]] = {}
-        if participant_ids:
-            for row in LiveResponse.objects.filter(participant_id__in=participant_ids).values(
-                "participant_id", "block_id", "attempt", "answer", "correct"
-            ):
-                rows.setdefault(row["participant_id"], []).append(dict(row))
+        rows = _answers_of([seat[2].pk for seat in seats if isinstance(seat, tuple) and seat[2] is not None])
+        build = _Builder(rows)
         out: list[JoinOut] = []
-        teacher_infos: dict[tuple[int, str], Any] = {}
         for request, seat in zip(requests, seats, strict=True):
             if isinstance(seat, Exception):
                 out.append(_close_code(seat))
                 continue
             session, role, participant = seat
-            with translation.override(request.language):
-                shared = shared_part(session)
-                if participant is not None:
-                    me = selectors.me_of(session, participant, rows.get(participant.pk, []))
-                    frame = msgspec.structs.replace(shared, me=me)
-                else:
-                    key = (session.pk, request.language)
-                    if key not in teacher_infos:
-                        teacher_infos[key] = selectors.teacher_info(session)
-                    frame = msgspec.structs.replace(shared, teacher=teacher_infos[key])
+            frame = build(session, participant, request.language)
             out.append(Joined(session.pk, role, participant.pk if participant is not None else None, frame))
         return out
+
+
+def snapshot_batch(requests: Sequence[SnapshotIn]) -> list[Snapshot | Exception]:
+    """The snapshots of seated sockets, in a fixed number of queries (a removed student gets
+    ``DomainError("removed")`` instead, as ``selectors.snapshot`` raises)."""
+    sessions = LiveSession.objects.in_bulk({r.session_id for r in requests})
+    pids = {r.participant_id for r in requests if r.participant_id is not None}
+    participants = (
+        Participant.objects.only("session_id", "nickname", "removed", "hand_raised_at").in_bulk(pids) if pids else {}
+    )
+    build = _Builder(_answers_of(list(pids)))
+    out: list[Snapshot | Exception] = []
+    for r in requests:
+        session = sessions.get(r.session_id)
+        participant = participants.get(r.participant_id) if r.participant_id is not None else None
+        if session is None or (
+            r.participant_id is not None and (participant is None or participant.session_id != session.pk)
+        ):
+            out.append(DomainError("not_found", _("This session does not exist.")))
+        elif participant is not None and participant.removed:
+            out.append(DomainError("removed", _("Your teacher removed you from this session.")))
+        else:
+            out.append(build(session, participant, r.language))
+    return out
+
+
+def _answers_of(participant_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    rows: dict[int, list[dict[str, Any]]] = {}
+    if participant_ids:
+        for row in LiveResponse.objects.filter(participant_id__in=participant_ids).values(
+            "participant_id", "block_id", "attempt", "answer", "correct"
+        ):
+            rows.setdefault(row["participant_id"], []).append(dict(row))
+    return rows
+
+
+class _Builder:
+    """Builds each socket's snapshot from the shared part of its session (built once per version)
+    and its own part; the teacher's part once per session and language in a batch."""
+
+    def __init__(self, rows: dict[int, list[dict[str, Any]]]) -> None:
+        self.rows = rows
+        self.teacher_infos: dict[tuple[int, str], TeacherInfo] = {}
+
+    def __call__(self, session: LiveSession, participant: Participant | None, language: str) -> Snapshot:
+        with translation.override(language):
+            shared = shared_part(session)
+            if participant is not None:
+                me = selectors.me_of(session, participant, self.rows.get(participant.pk, []))
+                return msgspec.structs.replace(shared, me=me)
+            key = (session.pk, language)
+            if key not in self.teacher_infos:
+                self.teacher_infos[key] = selectors.teacher_info(session)
+            return msgspec.structs.replace(shared, teacher=self.teacher_infos[key])
 
 
 def _close_code(refusal: Exception) -> int:
