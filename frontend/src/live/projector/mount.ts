@@ -129,7 +129,11 @@ export function mountLiveProjector(root: HTMLElement, options: LiveProjectorOpti
     if (slideNo) slideNo.textContent = running ? `${index + 1} / ${count}` : "";
 
     const open = running ? state.question.block : "";
-    for (const form of activityForms(slideBox)) form.dataset.question = form.dataset.block === open ? "open" : "closed";
+    for (const form of activityForms(slideBox)) {
+      const isOpen = form.dataset.block === open;
+      if (isOpen && form.dataset.question !== "open") form.scrollIntoView?.({ block: "nearest" }); // a long slide
+      form.dataset.question = isOpen ? "open" : "closed";
+    }
     root.dataset.question = open ? "open" : "none";
     if (questionLine) {
       questionLine.hidden = !open;
