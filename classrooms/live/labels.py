@@ -2,7 +2,9 @@
 
 TypeScript holds no user-facing text: the views pass these dicts to the templates, which render
 them with ``json_script`` as ``#live-labels``. The keys must match ``CONSOLE_LABEL_KEYS`` and
-``STUDENT_LABEL_KEYS`` in the TypeScript (a frontend test compares them with this file).
+``STUDENT_LABEL_KEYS`` in the TypeScript (a frontend test compares them with this file); the console's
+comparison of attempts and its choice of typed answers read ``question_labels()`` (``QUESTION_LABEL_KEYS``
+in src/live/console/compare.ts), rendered into the console's ``#live-labels`` too.
 Placeholders in braces (``{name}``) are filled in by the script; keep them in translations.
 """
 
@@ -106,4 +108,20 @@ def student_labels() -> dict[str, str]:
         "not_connected": _("Not connected. Wait until the connection is back and try again."),
         "closed_4401": _("You are signed out. Sign in again to continue."),
         "closed_4404": _("This session is not available."),
+    }
+
+
+def question_labels() -> dict[str, str]:
+    """Texts of the console's question panel for asking again and choosing typed answers to show."""
+    return {
+        "ask_again": _("Ask again"),
+        "attempt_n": _("Attempt {n}"),
+        "attempt_open": _("Attempt {n} is open."),
+        "compare_title": _("Before and after the discussion"),
+        "compare_answered": _("{answered} of {total} answered"),
+        "compare_correct": _("{count} correct"),
+        "pick_title": _("Students see no typed answers until you choose which to show."),
+        "pick_show": _("Show the chosen answers"),
+        "picked_none": _("No typed answers are shown to students."),
+        "picked_count": _("{count} chosen answers are shown to students."),
     }

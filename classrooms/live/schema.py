@@ -3,8 +3,9 @@
 ``python -m classrooms.live.schema`` writes ``frontend/src/live/protocol.schema.json`` from the
 declarations in ``classrooms.live.protocol``; ``--check`` exits 1 when the file is stale (a test
 runs the same comparison). Besides the frames, the file carries what the scripts must agree with:
-which roles may send each client frame, the label keys each live page receives, and the activity
-kinds of the registry."""
+which roles may send each client frame, the label keys each live page receives, the activity
+kinds of the registry, which of them are typed text (shown to the class only when picked) and how
+many times a question may be asked."""
 
 from __future__ import annotations
 
@@ -37,8 +38,14 @@ def schema() -> dict[str, Any]:
         "roles": {tag: sorted(frame.roles) for tag, frame in protocol.CLIENT_FRAMES.items()},
         "server": server_schema,
         "events": dict(zip(protocol.EVENTS, event_schemas, strict=True)),
-        "labels": {"console": sorted(labels.console_labels()), "student": sorted(labels.student_labels())},
+        "labels": {
+            "console": sorted(labels.console_labels()),
+            "question": sorted(labels.question_labels()),
+            "student": sorted(labels.student_labels()),
+        },
         "activities": activities.browser_contract(),
+        "free_text": sorted(kind for kind in activities.ACTIVITY_TYPES if activities.is_free_text(kind)),
+        "max_attempts": protocol.MAX_ATTEMPTS,
         "$defs": components,
     }
 

@@ -16,6 +16,7 @@ const results: Results = {
     { label: "0.75", count: 2 },
     { label: "0.7", count: 1 },
   ],
+  attempt: 1,
   names: ["윤슬기", "김하늘"],
 };
 
@@ -26,10 +27,10 @@ const studentSnapshot: SnapshotFrame = {
   server_time: 1_764_050_000_000,
   state: "running",
   slide: { index: 0, count: 5 },
-  question: { block: "", kind: "", deadline: null, revealed: false },
+  question: { block: "", kind: "", deadline: null, revealed: false, attempt: 1 },
   locked: false,
   results: null,
-  me: { participant: 3, nickname: "윤슬기", hand: false, answers: { b1: { answer: "0.75", correct: null } } },
+  me: { participant: 3, nickname: "윤슬기", hand: false, answers: { b1: { answer: "0.75", correct: null, attempt: 1 } } },
   teacher: null,
 };
 
@@ -43,7 +44,20 @@ const teacherSnapshot: SnapshotFrame = {
       { id: 3, nickname: "윤슬기", status: "connected", hand: null, answered: true },
       { id: 4, nickname: "김하늘", status: "reconnecting", hand: "2026-11-25T10:00:03+09:00", answered: false },
     ],
-    tally: { block: "b1", answered: 1, total: 2, correct: 1, distribution: [{ label: "0.75", count: 1 }] },
+    tally: {
+      block: "b1",
+      kind: "numeric",
+      number: 1,
+      answered: 1,
+      total: 2,
+      correct: 1,
+      distribution: [{ label: "0.75", count: 1 }],
+      attempt: 1,
+      previous: null,
+      previous_answered: null,
+      previous_correct: null,
+    },
+    numbers: { b1: 1 },
   },
 };
 
@@ -113,8 +127,8 @@ describe("parseServerFrame: events", () => {
   it.each([
     ["session.state", { state: "running" }],
     ["slide.changed", { index: 2 }],
-    ["question.opened", { block: "b2", kind: "numeric", deadline: "2026-11-25T10:00:30+09:00" }],
-    ["question.opened", { block: "b2", kind: "poll", deadline: null }],
+    ["question.opened", { block: "b2", kind: "numeric", deadline: "2026-11-25T10:00:30+09:00", attempt: 1 }],
+    ["question.opened", { block: "b2", kind: "poll", deadline: null, attempt: 2 }],
     ["question.closed", { block: "b2" }],
     ["results.revealed", { block: "b2", results }],
     ["results.revealed", { block: "b2", results, mine: { correct: true } }],
@@ -175,9 +189,30 @@ describe("parseServerFrame: roster, tally, ack, error", () => {
   });
 
   it("accepts a tally (correct may be null for polls) and rejects a malformed one", () => {
-    const tally = { type: "tally", block: "b2", answered: 12, total: 25, correct: 9, distribution: [{ label: "3/4", count: 7 }] };
+    const tally = {
+      type: "tally",
+      block: "b2",
+      kind: "numeric",
+      number: 3,
+      answered: 12,
+      total: 25,
+      correct: 9,
+      distribution: [{ label: "3/4", count: 7 }],
+      attempt: 1,
+      previous: null,
+      previous_answered: null,
+      previous_correct: null,
+    };
     expect(parseServerFrame({ ...tally, open: true })).toEqual(tally);
     expect(parseServerFrame({ ...tally, correct: null })).toEqual({ ...tally, correct: null });
+    // asked again: the attempt before comes along; an older server's tally reads as attempt 1
+    const again = { ...tally, attempt: 2, previous: [{ label: "0.7", count: 5 }], previous_answered: 20, previous_correct: 11 };
+    expect(parseServerFrame(again)).toEqual(again);
+    const { kind: _k, number: _n, attempt: _a, previous: _p, previous_answered: _pa, previous_correct: _pc, ...old } = tally;
+    const { kind: _kind, number: _number, ...withoutKind } = tally;
+    expect(parseServerFrame(old)).toEqual(withoutKind);
+    expect(parseServerFrame({ ...tally, attempt: 0 })).toBeNull();
+    expect(parseServerFrame({ ...tally, previous: [{ label: "x", count: -1 }] })).toBeNull();
     expect(parseServerFrame({ ...tally, answered: -1 })).toBeNull();
     expect(parseServerFrame({ ...tally, distribution: [{ label: 3, count: 1 }] })).toBeNull();
     expect(parseServerFrame({ ...tally, block: null })).toBeNull();
@@ -237,7 +272,7 @@ describe("applyEvent", () => {
     expect(state.locked).toBe(true);
     state = run(state, event(13, "session.state", { state: "ended" }));
     expect(state).toMatchObject({ version: 13, state: "ended", slide: { index: 2, count: 5 } });
-    expect(state.me?.answers.b1).toEqual({ answer: "0.75", correct: null });
+    expect(state.me?.answers.b1).toEqual({ answer: "0.75", correct: null, attempt: 1 });
   });
 
   it("closes the question when results are revealed and when the session ends", () => {

@@ -39,8 +39,9 @@ const schema = schemaJson as unknown as {
 /** Fields the server sends that the browser deliberately does not keep (nothing reads them). */
 const UNUSED_BY_THE_BROWSER = new Set(["Tally.open", "TallyData.open"]);
 /** Required fields whose absence the browser tolerates on purpose: a missing count reads as null,
- * a missing distribution as empty (the tally of a poll, or of an older server). */
-const TOLERATED_MISSING = new Set(["Tally.correct", "Tally.distribution"]);
+ * a missing distribution as empty (the tally of a poll, or of an older server); a tally of a server
+ * before asking again has no kind ("") or lesson number (0). */
+const TOLERATED_MISSING = new Set(["Tally.correct", "Tally.distribution", "Tally.kind", "Tally.number"]);
 
 function resolve(node: Schema): [string, Schema] {
   if (node.$ref) {

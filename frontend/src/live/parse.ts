@@ -13,7 +13,7 @@ import {
   type EventKind,
   type Me,
   type MyAnswer,
-  type PresenceStatus,
+  type RosterStatus,
   type Results,
   type RosterEntry,
   type ServerFrame,
@@ -25,7 +25,7 @@ import {
 } from "./protocol";
 
 const STATES: ReadonlySet<string> = new Set(["lobby", "running", "ended"]);
-const PRESENCE: ReadonlySet<string> = new Set(["connected", "reconnecting", "gone"]);
+const ROSTER_STATUS: ReadonlySet<string> = new Set(["connected", "reconnecting", "gone", "absent"]);
 
 type Obj = Record<string, unknown>;
 
@@ -38,6 +38,11 @@ const isTimestamp = (value: unknown): value is ServerTimestamp =>
   (typeof value === "string" && value !== "") || (typeof value === "number" && Number.isFinite(value));
 const isState = (value: unknown): value is SessionState => typeof value === "string" && STATES.has(value);
 const isNullableBool = (value: unknown): value is boolean | null => value === null || typeof value === "boolean";
+const isAttempt = (value: unknown): value is number => isCount(value) && value >= 1;
+/** An attempt that may be missing (an older server: the first). */
+const attemptOf = (value: unknown): number => need(value === undefined || value === null || isAttempt(value), (value ?? 1) as number);
+const nullableCount = (value: unknown): number | null =>
+  need(value === null || value === undefined || isCount(value), (value ?? null) as number | null);
 
 /** Thrown inside the parsers; parseServerFrame turns it into null. */
 class Malformed extends Error {}
@@ -75,6 +80,7 @@ export function parseResults(value: unknown): Results {
     answer: v.answer === undefined ? null : v.answer,
     explanation: need(v.explanation === undefined || typeof v.explanation === "string", (v.explanation ?? "") as string),
     distribution: parseDistribution(v.distribution ?? []),
+    attempt: attemptOf(v.attempt),
   };
   if (v.names !== undefined && v.names !== null) {
     need(Array.isArray(v.names) && (v.names as unknown[]).every((n) => typeof n === "string"), null);
@@ -90,7 +96,7 @@ function parseRosterEntry(value: unknown): RosterEntry {
   return {
     id: need(isId(v.id), v.id as number),
     nickname: need(typeof v.nickname === "string", v.nickname as string),
-    status: need(typeof v.status === "string" && PRESENCE.has(v.status), v.status as PresenceStatus),
+    status: need(typeof v.status === "string" && ROSTER_STATUS.has(v.status), v.status as RosterStatus),
     // `true` (raised, time unknown) is kept as 0 so it sorts first rather than being lost.
     hand: hand === true ? 0 : need(hand === null || isTimestamp(hand), hand as ServerTimestamp | null),
     answered: need(v.answered === undefined || typeof v.answered === "boolean", v.answered === true),
@@ -105,13 +111,22 @@ export function parseRoster(value: unknown): RosterEntry[] {
 export function parseTally(value: unknown): Tally {
   need(isObject(value), null);
   const v = value as Obj;
-  return {
+  const previous = v.previous === null || v.previous === undefined ? null : parseDistribution(v.previous);
+  const tally: Tally = {
     block: need(typeof v.block === "string", v.block as string),
     answered: need(isCount(v.answered), v.answered as number),
     total: need(isCount(v.total), v.total as number),
-    correct: need(v.correct === null || v.correct === undefined || isCount(v.correct), (v.correct ?? null) as number | null),
+    correct: nullableCount(v.correct),
     distribution: parseDistribution(v.distribution ?? []),
+    attempt: attemptOf(v.attempt),
+    previous,
+    previous_answered: previous === null ? null : nullableCount(v.previous_answered),
+    previous_correct: previous === null ? null : nullableCount(v.previous_correct),
   };
+  // Kept when sent (an older server's tally has neither; the console then reads them as unknown).
+  if (v.kind !== undefined) tally.kind = need(typeof v.kind === "string", v.kind as string);
+  if (v.number !== undefined) tally.number = need(isCount(v.number), v.number as number);
+  return tally;
 }
 
 function parseMe(value: unknown): Me | null {
@@ -124,7 +139,11 @@ function parseMe(value: unknown): Me | null {
   for (const [block, entry] of Object.entries(raw as Obj)) {
     need(isObject(entry) && "answer" in entry, null);
     const e = entry as Obj;
-    answers[block] = { answer: e.answer, correct: need(isNullableBool(e.correct ?? null), (e.correct ?? null) as boolean | null) };
+    answers[block] = {
+      answer: e.answer,
+      correct: need(isNullableBool(e.correct ?? null), (e.correct ?? null) as boolean | null),
+      attempt: attemptOf(e.attempt),
+    };
   }
   return {
     participant: need(isId(v.participant), v.participant as number),
@@ -143,7 +162,16 @@ function parseTeacher(value: unknown): TeacherInfo | null {
     open: need(typeof v.open === "boolean", v.open as boolean),
     roster: parseRoster(v.roster ?? []),
     tally: v.tally === null || v.tally === undefined ? null : parseTally(v.tally),
+    numbers: parseNumbers(v.numbers),
   };
+}
+
+function parseNumbers(value: unknown): Record<string, number> {
+  if (value === undefined || value === null) return {};
+  need(isObject(value), null);
+  const numbers: Record<string, number> = {};
+  for (const [block, n] of Object.entries(value as Obj)) numbers[block] = need(isCount(n), n as number);
+  return numbers;
 }
 
 function parseSnapshot(v: Obj): SnapshotFrame {
@@ -166,6 +194,7 @@ function parseSnapshot(v: Obj): SnapshotFrame {
       kind: need(q.kind === undefined || typeof q.kind === "string", (q.kind ?? "") as string),
       deadline: parseDeadline(q.deadline),
       revealed: q.revealed as boolean,
+      attempt: attemptOf(q.attempt),
     },
     locked: need(typeof v.locked === "boolean", v.locked as boolean),
     results: v.results === null || v.results === undefined ? null : parseResults(v.results),
@@ -187,6 +216,7 @@ function parseEventData(kind: unknown, data: Obj): { kind: EventKind; data: Even
           block: need(typeof data.block === "string" && data.block !== "", data.block as string),
           kind: need(data.kind === undefined || typeof data.kind === "string", (data.kind ?? "") as string),
           deadline: parseDeadline(data.deadline),
+          attempt: attemptOf(data.attempt),
         },
       };
     case "question.closed":

@@ -7,8 +7,13 @@
 
 export const PROTOCOL_VERSION = 2;
 
+/** A question may be asked this many times in a session (classrooms/live/protocol.py MAX_ATTEMPTS). */
+export const MAX_ATTEMPTS = 3;
+
 export type SessionState = "lobby" | "running" | "ended";
 export type PresenceStatus = "connected" | "reconnecting" | "gone";
+/** A roster entry's status: presence, or "absent" for a class member who has not joined (id < 0). */
+export type RosterStatus = PresenceStatus | "absent";
 
 /** A server timestamp: ISO 8601 text (snapshots) or ms since the epoch. */
 export type ServerTimestamp = string | number;
@@ -20,6 +25,8 @@ export interface QuestionState {
   kind: string;
   deadline: ServerTimestamp | null;
   revealed: boolean;
+  /** The attempt the open (or last) question is on: 1, then 2, 3 … when it is asked again. */
+  attempt?: number;
 }
 
 export interface DistributionEntry {
@@ -37,7 +44,10 @@ export interface Results {
   /** The correct answer in display form (text, or the raw answer for some kinds); null if none. */
   answer: unknown;
   explanation: string;
+  /** For typed answers (free-text kinds) only those the teacher picked (`results.pick`). */
   distribution: DistributionEntry[];
+  /** Which attempt of the question these results are of (parsed: always there, 1 by default). */
+  attempt?: number;
   /** Nicknames of those who answered correctly; only when not anonymous. */
   names?: string[];
 }
@@ -46,6 +56,8 @@ export interface MyAnswer {
   answer: unknown;
   /** Only known once results are revealed. */
   correct: boolean | null;
+  /** The attempt this answer was given to (absent: recorded locally, the current one). */
+  attempt?: number;
 }
 
 export interface Me {
@@ -58,19 +70,31 @@ export interface Me {
 export interface RosterEntry {
   id: number;
   nickname: string;
-  status: PresenceStatus;
+  status: RosterStatus;
   /** When the hand went up (server timestamp), or null when it is down. */
   hand: ServerTimestamp | null;
   /** Answered the open question. */
   answered: boolean;
 }
 
+/** The fields added with asking again are optional in the type (parsed frames always have them). */
 export interface Tally {
   block: string;
+  /** The question's activity kind. */
+  kind?: string;
+  /** The question's number in the lesson (as in the report); 0 if it is no longer in the lesson. */
+  number?: number;
   answered: number;
   total: number;
+  /** null for kinds without a correct answer (polls, open responses). */
   correct: number | null;
+  /** Every answer, typed text too (the teacher's own view). */
   distribution: DistributionEntry[];
+  attempt?: number;
+  /** From the second attempt on: the attempt before, for the comparison. */
+  previous?: DistributionEntry[] | null;
+  previous_answered?: number | null;
+  previous_correct?: number | null;
 }
 
 export interface TeacherInfo {
@@ -78,6 +102,8 @@ export interface TeacherInfo {
   open: boolean;
   roster: RosterEntry[];
   tally: Tally | null;
+  /** Each question's number in the lesson, by activity id. */
+  numbers?: Record<string, number>;
 }
 
 export interface SnapshotFrame {
@@ -100,7 +126,7 @@ export interface SnapshotFrame {
 export interface EventDataByKind {
   "session.state": { state: SessionState };
   "slide.changed": { index: number };
-  "question.opened": { block: string; kind: string; deadline: ServerTimestamp | null };
+  "question.opened": { block: string; kind: string; deadline: ServerTimestamp | null; attempt?: number };
   "question.closed": { block: string };
   "results.revealed": { block: string; results: Results; mine?: { correct: boolean | null } };
   "screen.locked": { locked: boolean };
@@ -156,9 +182,10 @@ export type ServerFrame = SnapshotFrame | EventFrame | RosterFrame | TallyFrame 
 export type TeacherFrame =
   | { type: "session.run" }
   | { type: "slide.goto"; index: number }
-  | { type: "question.open"; block: string; seconds?: number }
+  | { type: "question.open"; block: string; seconds?: number; again?: boolean }
   | { type: "question.close" }
   | { type: "results.reveal"; anonymous: boolean }
+  | { type: "results.pick"; labels: string[] }
   | { type: "screen.lock"; locked: boolean }
   | { type: "participant.remove"; participant: number }
   | { type: "hand.lower"; participant: number }
@@ -169,6 +196,8 @@ export interface AnswerSubmitFrame {
   id: string;
   block: string;
   answer: unknown;
+  /** The attempt answered (the state's `question.attempt`); an answer for an earlier one is refused. */
+  attempt?: number;
 }
 
 export type StudentFrame = AnswerSubmitFrame | { type: "hand.raise"; raised: boolean };
@@ -183,6 +212,7 @@ export const CLIENT_FRAME_TYPES = [
   "question.open",
   "question.close",
   "results.reveal",
+  "results.pick",
   "screen.lock",
   "participant.remove",
   "hand.lower",

@@ -1,15 +1,18 @@
 /**
- * The console's question panel: the open controls after each question of the preview (timer and
- * "open"), the status of the open or last question, closing it, its timer, the live tally, and
- * revealing results (with or without names).
+ * The console's question panel: the open controls after each question of the preview (timer,
+ * "open" and, once it was asked, "ask again"), the status of the open or last question (numbered
+ * as in the lesson and the report), closing it, its timer, the live tally (beside the attempt
+ * before when it was asked again), revealing results (with or without names) and choosing which
+ * typed answers the class sees.
  */
 import { CountdownView } from "../countdown-view";
 import { remainingMs } from "../countdown";
 import { fill } from "../labels";
-import type { TeacherFrame } from "../protocol";
+import { MAX_ATTEMPTS, type TeacherFrame } from "../protocol";
 import { focusBlock, type LiveState } from "../reconcile";
 import { presenceCounts } from "../roster";
 import { element, hook, listen, namesLine, renderBars } from "../view";
+import { PickPanel, readQuestionLabels, renderComparison, type QuestionLabels } from "./compare";
 import type { ConsoleLabels } from "./labels";
 import { questionNumber } from "./preview";
 
@@ -44,6 +47,10 @@ export class QuestionPanel {
   private readonly results: HTMLElement | null;
   private readonly countdown: CountdownView;
   private readonly cleanups: Array<() => void> = [];
+  private readonly questionLabels: QuestionLabels;
+  private readonly compare: HTMLElement;
+  private readonly pick: PickPanel;
+  private readonly pickBox: HTMLElement;
 
   constructor(private readonly options: QuestionPanelOptions) {
     const { root, labels, act } = options;
@@ -57,6 +64,15 @@ export class QuestionPanel {
     this.anonymous = hook<HTMLInputElement>(root, "anonymous");
     this.revealButton = hook<HTMLButtonElement>(root, "reveal");
     this.results = hook(root, "results");
+    this.questionLabels = readQuestionLabels(this.doc);
+    // The comparison sits under the tally's bars, the choice of typed answers under the results.
+    this.compare = element(this.doc, "div", { class: "live-compare", "data-live-compare": "" });
+    this.compare.hidden = true;
+    this.tallyBars?.after(this.compare);
+    this.pickBox = element(this.doc, "div", { class: "live-pick", "data-live-pick": "" });
+    this.pickBox.hidden = true;
+    (this.results ?? this.revealButton)?.after(this.pickBox);
+    this.pick = new PickPanel(this.pickBox, this.questionLabels, act);
     this.countdown = new CountdownView(hook(root, "countdown"), labels, () => {
       const state = options.state();
       if (state) this.renderCountdown(state);
@@ -72,7 +88,7 @@ export class QuestionPanel {
     const { doc } = this;
     const { labels, act } = this.options;
     const block = form.dataset.block ?? "";
-    const name = fill(labels.question_number, { n: number });
+    const name = fill(labels.question_number, { n: this.lessonNumber(block) || number });
     const group = element(doc, "div", { class: "live-activity-controls", role: "group", "aria-label": name });
     group.dataset.liveActivity = block;
     const selectId = `live-timer-${number}`;
@@ -89,11 +105,26 @@ export class QuestionPanel {
       const seconds = Number(select.value);
       act(seconds > 0 ? { type: "question.open", block, seconds } : { type: "question.open", block });
     });
+    const again = element(doc, "button", { type: "button", class: "button", "data-block": block }, this.questionLabels.ask_again);
+    again.dataset.testid = "ask-again";
+    again.setAttribute("aria-label", `${this.questionLabels.ask_again} · ${name}`);
+    again.hidden = true;
+    again.addEventListener("click", () => {
+      const seconds = Number(select.value);
+      act(seconds > 0 ? { type: "question.open", block, seconds, again: true } : { type: "question.open", block, again: true });
+    });
     const badge = element(doc, "span", { class: "live-badge live-badge-open" }, labels.is_open);
     badge.dataset.liveOpenBadge = "";
     badge.hidden = true;
-    group.append(label, select, open, badge);
+    group.append(label, select, open, again, badge);
     return group;
+  }
+
+  /** The question's number in the lesson (as in the report), 0 when the state does not say. */
+  private lessonNumber(block: string): number {
+    const state = this.options.state();
+    const tally = state?.teacher?.tally;
+    return state?.teacher?.numbers?.[block] ?? (tally && tally.block === block ? tally.number ?? 0 : 0);
   }
 
   render(state: LiveState): void {
@@ -101,9 +132,13 @@ export class QuestionPanel {
     const open = state.question.block;
     const focus = focusBlock(state);
     const running = state.state === "running";
-    const number = focus ? questionNumber(this.preview, focus) : 0;
+    const onSlide = focus ? questionNumber(this.preview, focus) : 0;
+    // Numbered as in the lesson (and the report); a question on another slide is named as such.
+    const number = onSlide ? this.lessonNumber(focus) || onSlide : 0;
+    const attempt = state.question.attempt ?? 1;
     if (this.status) {
       this.status.dataset.question = open ? "open" : focus ? "closed" : "none";
+      this.status.dataset.attempt = String(attempt);
       this.status.textContent = open
         ? number
           ? fill(labels.question_open, { n: number })
@@ -113,12 +148,13 @@ export class QuestionPanel {
             ? fill(labels.question_closed, { n: number })
             : labels.question_closed_other
           : labels.no_question;
+      if (focus && attempt > 1) this.status.textContent += ` ${fill(this.questionLabels.attempt_n, { n: attempt })}`;
     }
     if (this.closeButton) {
       this.closeButton.hidden = !open;
       this.closeButton.disabled = !running || !open;
     }
-    this.renderControls(open, running);
+    this.renderControls(open, running, focus, state);
     this.renderTally(state, focus, open);
     if (this.revealButton) this.revealButton.disabled = !running || !focus;
     if (this.anonymous) this.anonymous.disabled = !running || !focus;
@@ -136,9 +172,19 @@ export class QuestionPanel {
   }
 
   /** Each question's controls: open (badge shown, button and timer disabled) or not. */
-  private renderControls(open: string, running: boolean): void {
+  private renderControls(open: string, running: boolean, focus: string, state: LiveState): void {
+    const tally = state.teacher?.tally ?? null;
     for (const group of Array.from(this.preview?.querySelectorAll<HTMLElement>("[data-live-activity]") ?? [])) {
-      const isOpen = open === (group.dataset.liveActivity ?? "");
+      const block = group.dataset.liveActivity ?? "";
+      const isOpen = open === block;
+      // Asking again is offered for the question just asked (its tally is here), once it is closed.
+      const again = group.querySelector<HTMLButtonElement>('[data-testid="ask-again"]');
+      if (again) {
+        const asked = !isOpen && focus === block && tally !== null && tally.block === block;
+        const attempts = tally?.attempt ?? 1;
+        again.hidden = !asked;
+        again.disabled = !running || !asked || attempts >= MAX_ATTEMPTS;
+      }
       group.dataset.open = String(isOpen);
       group.previousElementSibling?.setAttribute("data-open", String(isOpen));
       group.querySelector<HTMLButtonElement>('[data-testid="open-question"]')!.disabled = !running || isOpen;
@@ -158,6 +204,8 @@ export class QuestionPanel {
     }
     if (this.tallyCorrect) this.tallyCorrect.textContent = relevant && relevant.correct !== null ? String(relevant.correct) : "–";
     if (this.tallyBars) renderBars(this.tallyBars, relevant?.distribution ?? [], relevant?.answered ?? 0);
+    renderComparison(this.compare, relevant, this.questionLabels);
+    this.pick.render(relevant, state.results && state.results.block === focus ? state.results : null);
   }
 
   private renderResults(state: LiveState, focus: string): void {

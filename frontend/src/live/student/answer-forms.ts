@@ -2,15 +2,17 @@
  * The student's answers to the questions of the current slide: each form is open only while its
  * question is, shows this client's answer (sending, saved or refused) and a note, and sends an
  * answer through the outbox, re-sent until acknowledged (at-least-once, stored exactly once).
- * How an answer is read from a form and put back is the activity registry's.
+ * How an answer is read from a form and put back is the activity registry's. A question asked
+ * again (attempt 2, 3 …) shows as unanswered until answered again: an answer to an earlier attempt
+ * is not this attempt's, and each answer says which attempt it was made for.
  */
 import { activityOf } from "../../activities";
 import type { Outbox } from "../../transport/outbox";
 import type { LiveSocket } from "../../transport/socket";
 import { answerView, setFormEnabled, type AnswerView } from "../answers";
 import type { LiveClient } from "../client";
-import type { AnswerSubmitFrame, ErrorFrame } from "../protocol";
-import { applyAnswerAck, type LiveState } from "../reconcile";
+import type { AnswerSubmitFrame, ErrorFrame, MyAnswer } from "../protocol";
+import type { LiveState } from "../reconcile";
 import { activityForms, element, showAlert } from "../view";
 import type { StudentLabels } from "./labels";
 
@@ -83,7 +85,7 @@ export class AnswerForms {
     const { client } = this.options;
     this.sent.delete(ref);
     this.errors.delete(frame.block);
-    client.update((state) => applyAnswerAck(state, frame.block, frame.answer));
+    client.update((state) => recordAnswer(state, frame));
     if (client.state) this.renderAll(client.state);
   }
 
@@ -114,8 +116,11 @@ export class AnswerForms {
   }
 
   private view(block: string, state: LiveState): AnswerView {
-    const pending = this.options.outbox.pending().flatMap((msg) => (isAnswerFrame(msg) ? [msg] : []));
-    return answerView(block, state.me?.answers, pending, this.errors);
+    const asked = currentAttempt(state, block);
+    const pending = this.options.outbox
+      .pending()
+      .flatMap((msg) => (isAnswerFrame(msg) && (msg.attempt ?? asked) >= asked ? [msg] : []));
+    return answerView(block, answersFor(state, block), pending, this.errors);
   }
 
   /** The form may take an answer now (before looking at this client's earlier answer). */
@@ -179,6 +184,7 @@ export class AnswerForms {
     this.errors.delete(block);
     showAlert(alertRegion, "");
     const frame: AnswerSubmitFrame = { type: "answer.submit", id: generateId(), block, answer };
+    if (state.question.attempt !== undefined) frame.attempt = state.question.attempt;
     this.sent.set(frame.id, frame);
     socket.sendReliable(frame);
     this.render(form, state);
@@ -213,4 +219,35 @@ export class AnswerForms {
     }
     return note;
   }
+}
+
+/** The attempt `block` is asked at now: the open question's, 1 for any other. */
+export function currentAttempt(state: LiveState, block: string): number {
+  return state.question.block === block ? (state.question.attempt ?? 1) : 1;
+}
+
+/**
+ * This student's answers as the forms see them: an answer to an earlier attempt of the question
+ * that is open again is left out (they answer once more); other questions show their last answer.
+ */
+export function answersFor(state: LiveState, block: string): Record<string, MyAnswer> | undefined {
+  const answers = state.me?.answers;
+  const mine = answers?.[block];
+  if (!answers || !mine || (mine.attempt ?? 1) >= currentAttempt(state, block)) return answers;
+  const { [block]: _earlier, ...rest } = answers;
+  return rest;
+}
+
+/**
+ * The server acknowledged this client's answer: it is stored (and the state says so until the next
+ * snapshot includes it). It replaces an answer to an earlier attempt; the server's copy of the same
+ * attempt wins (it may be normalised, and may carry `correct`).
+ */
+export function recordAnswer(current: LiveState | null, frame: AnswerSubmitFrame): LiveState | null {
+  if (current === null || current.me === null) return current;
+  const attempt = frame.attempt ?? currentAttempt(current, frame.block);
+  const existing = current.me.answers[frame.block];
+  if (existing && (existing.attempt ?? 1) >= attempt) return current;
+  const answers = { ...current.me.answers, [frame.block]: { answer: frame.answer, correct: null, attempt } };
+  return { ...current, me: { ...current.me, answers } };
 }

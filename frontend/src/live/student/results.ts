@@ -42,7 +42,9 @@ export class ResultsView {
       this.shown = null;
       return;
     }
-    const mine = state.me?.answers[results.block];
+    // An answer to an earlier attempt of a question asked again is not an answer to these results.
+    const given = state.me?.answers[results.block];
+    const mine = given && (given.attempt ?? 1) >= (results.attempt ?? 1) ? given : undefined;
     const key = JSON.stringify([results, mine ?? null]);
     if (this.shown === key && !box.hidden) return;
     this.shown = key;
