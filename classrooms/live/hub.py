@@ -52,7 +52,7 @@ ANSWER_WINDOW = 0.01  # answers arriving within this window are stored in one ba
 ANSWER_BATCH = 500
 JOIN_WINDOW = 0.005  # sockets arriving within this window are seated in one batch
 JOIN_BATCH = 500
-SHED_AFTER = 8.0  # a join that would wait longer than this is told to come back later (close 1013)
+SHED_AFTER = 3.0  # while the oldest waiting join has waited this long, new ones are told to come back later (1013)
 JOIN_QUEUE_MAX = 6000  # and so is any join beyond this many waiting, whatever the measured rate
 CLOSE_BUSY = 1013  # "Try Again Later" (RFC 6455): the client backs off with jitter and retries
 SEND_TIMEOUT = 5.0  # a socket that cannot take a frame for this long is closed, not waited for
@@ -95,6 +95,7 @@ class Hub:
         self._start_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[None]] = set()
+        self._running: set[str] = set()
 
     # --- sockets -------------------------------------------------------------------------------
 
@@ -103,12 +104,10 @@ class Hub:
         transaction for a class, not one trip each). The process joins the session's group
         before the batch reads the database, so an event committed after that read still reaches
         it (``register`` then tells the socket to resync). Returns the close code that refuses
-        the socket instead: ``CLOSE_BUSY`` when the queue is longer than the lane can seat within
-        ``SHED_AFTER`` seconds."""
+        the socket instead: ``CLOSE_BUSY`` while the oldest waiting join has waited more than
+        ``SHED_AFTER`` seconds (the lane is not keeping up: the client backs off with jitter)."""
         await self._start()
-        waiting = len(self.joins)
-        rate = self.joins.rate
-        if waiting >= JOIN_QUEUE_MAX or (rate is not None and waiting / rate > SHED_AFTER):
+        if len(self.joins) >= JOIN_QUEUE_MAX or self.joins.delay() > SHED_AFTER:
             return CLOSE_BUSY
         session_id = request.session_id
         self.holding[session_id] += 1
@@ -345,7 +344,7 @@ class Hub:
             try:
                 if loop.time() >= next_refresh:
                     next_refresh = loop.time() + REFRESH
-                    await self._refresh_presence()
+                    self._in_background("presence", self._refresh_presence())
                     await self._check_versions()
                     self.stale.update(sid for sid in self.sockets if self.has_teacher(sid))
                 for session_id in list(self.to_join):
@@ -353,13 +352,33 @@ class Hub:
                         await self._join_group(session_id)
                     else:
                         self.to_join.discard(session_id)
-                await self._send_leaves()
+                if self.leaving:
+                    self._in_background("leaves", self._send_leaves())
                 await self._send_nudges()
                 await self._push_teacher_views()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.warning("live hub: tick failed; retrying", exc_info=True)
+
+    def _in_background(self, name: str, work: Coroutine[Any, Any, None]) -> None:
+        """Database work of the tick that goes through the work lane (presence, leaves) runs beside
+        the tick, one of each kind at a time: the tick, and the teacher's roster it pushes, never
+        waits behind a batch of joins."""
+        if name in self._running:
+            work.close()
+            return
+        self._running.add(name)
+
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                logger.warning("live hub: %s update failed; retrying at the next tick", name, exc_info=True)
+            finally:
+                self._running.discard(name)
+
+        self._spawn(run())
 
     async def _send_nudges(self) -> None:
         pending, self.to_nudge = self.to_nudge, set()

@@ -102,32 +102,37 @@ def shutdown_all() -> None:
 class Batcher(Generic[In, Out]):
     """Gathers the calls arriving within ``window`` seconds and runs them as one call of ``fn``
     (a list in, a list of the same length out) on ``lane``: up to ``size`` at a time, the next
-    batch taking whatever arrived meanwhile. ``rate`` is the items per second of recent batches
-    (what the hub sheds load by)."""
+    batch taking whatever arrived meanwhile. ``delay()`` is how long the oldest waiting call has
+    waited (what the hub sheds load by: a queueing delay, not a guess from a rate)."""
 
     def __init__(self, lane: Lane, fn: Callable[[list[In]], list[Out]], window: float, size: int) -> None:
         self.lane, self.fn, self.window, self.size = lane, fn, window, size
         self.waiting: list[tuple[In, asyncio.Future[Out]]] = []
-        self.rate: float | None = None
+        self.since: list[float] = []  # when each waiting call arrived (loop time)
         self._task: asyncio.Task[None] | None = None
 
     def __len__(self) -> int:
         return len(self.waiting)
 
+    def delay(self) -> float:
+        """Seconds the oldest call not yet taken into a batch has waited."""
+        return asyncio.get_running_loop().time() - self.since[0] if self.since else 0.0
+
     async def submit(self, item: In) -> Out:
-        future: asyncio.Future[Out] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Out] = loop.create_future()
         self.waiting.append((item, future))
+        self.since.append(loop.time())
         if self._task is None:
             self._task = asyncio.create_task(self._flush())
         return await future
 
     async def _flush(self) -> None:
-        loop = asyncio.get_running_loop()
         try:
             await asyncio.sleep(self.window)
             while self.waiting:
                 batch, self.waiting = self.waiting[: self.size], self.waiting[self.size :]
-                started = loop.time()
+                self.since = self.since[self.size :]
                 try:
                     results = await self.lane.run(self.fn, [item for item, _f in batch])
                 except Exception as exc:  # the database failed: every waiting caller gets the error
@@ -135,8 +140,6 @@ class Batcher(Generic[In, Out]):
                         if not future.done():
                             future.set_exception(exc)
                     continue
-                rate = len(batch) / max(loop.time() - started, 1e-3)
-                self.rate = rate if self.rate is None else 0.5 * self.rate + 0.5 * rate
                 for (_item, future), result in zip(batch, results, strict=True):
                     if not future.done():
                         future.set_result(result)
