@@ -60,7 +60,9 @@ def test_the_projector_follows_the_console_and_students_can_always_reach_the_tea
     expect(selector.locator("option:checked")).to_have_text(re.compile("4학년 2반"))
     teacher.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
     selector_box, form_box = selector.bounding_box(), start.bounding_box()
-    assert selector_box and form_box and selector_box["x"] + selector_box["width"] <= form_box["x"] + form_box["width"] + 1
+    assert (
+        selector_box and form_box and selector_box["x"] + selector_box["width"] <= form_box["x"] + form_box["width"] + 1
+    )
     shot(teacher, "presenter-lesson-start-phone")
     teacher.set_viewport_size({"width": LANDSCAPE_TABLET[0], "height": LANDSCAPE_TABLET[1]})
     start.get_by_role("button", name="실시간 수업하기").click()
@@ -88,7 +90,9 @@ def test_the_projector_follows_the_console_and_students_can_always_reach_the_tea
     for page in (phone, tablet):
         joins_with_code(page, live_url, code)
     for name in names:
-        expect(teacher.get_by_test_id("roster").locator("li", has_text=name)).to_have_attribute("data-status", "connected")
+        expect(teacher.get_by_test_id("roster").locator("li", has_text=name)).to_have_attribute(
+            "data-status", "connected"
+        )
     assert projector.get_by_text(names[0]).count() == 0  # nothing personal on the board
 
     # The lesson starts; slide 2 has a true/false question, opened with a one-minute timer.
