@@ -129,8 +129,8 @@ export function renderStudentPage(labels = STUDENT_LABELS): HTMLElement {
         <p class="live-timer" role="timer" data-live-countdown data-testid="countdown" hidden></p>
         <section data-live-slide data-testid="slide" data-index="" hidden></section>
         <section data-live-results data-testid="results" aria-live="polite" hidden></section>
-        <div class="live-student-bar"><button type="button" data-live-hand data-testid="hand" aria-pressed="false">손 들기</button></div>
       </div>
+      <div class="live-student-bar" data-live-hand-bar><button type="button" data-live-hand data-testid="hand" aria-pressed="false">손 들기</button></div>
       <div class="live-lock" data-live-lock data-testid="lock-overlay" hidden><p>선생님을 봐 주세요</p></div>
       <section data-live-ended data-testid="ended" tabindex="-1" hidden><h2>수업이 끝났어요.</h2></section>
       <section data-live-removed data-testid="removed" tabindex="-1" hidden><h2>선생님이 내보냈어요.</h2></section>
