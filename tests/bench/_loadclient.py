@@ -190,7 +190,8 @@ class Worker:
                 await asyncio.sleep(self.delay(student))
                 if self.closing:
                     return
-                if await self.attempt(student, 30):
+                # No timeout of our own on an attempt (the browser has none): a slow server is waited for.
+                if await self.attempt(student, 600):
                     student.back_at = student.snapshot_at
                     assert student.ws is not None
                     if student.pending_frame is not None:
