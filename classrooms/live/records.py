@@ -98,10 +98,10 @@ def record_stored(facts: SessionFacts, stored: list[Stored]) -> None:
             earlier[(record.student_id, record.block_id)] = record
     updated = []
     for entry in later:
-        record = earlier.get((entry.student_id, entry.block_id))
-        if record is not None:
-            _answered_again(record, entry)
-            updated.append(record)
+        found = earlier.get((entry.student_id, entry.block_id))
+        if found is not None:
+            _answered_again(found, entry)
+            updated.append(found)
     if updated:
         fields = ["answer", "correct", "score", "max_score", "attempt", "status", "answered_at", "updated_at"]
         LearningRecord.objects.bulk_update(updated, fields)

@@ -80,7 +80,7 @@ def snapshot(session: LiveSession, *, participant: Participant | None, is_teache
         rows = LiveResponse.objects.filter(session=session, participant=participant).values(
             "block_id", "attempt", "answer", "correct"
         )
-        frame.me = me_of(session, participant, list(rows))
+        frame.me = me_of(session, participant, [dict(row) for row in rows])
     if is_teacher:
         frame.teacher = teacher_info(session)
     return frame
