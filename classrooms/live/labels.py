@@ -116,7 +116,6 @@ def question_labels() -> dict[str, str]:
     return {
         "ask_again": _("Ask again"),
         "attempt_n": _("Attempt {n}"),
-        "attempt_open": _("Attempt {n} is open."),
         "compare_title": _("Before and after the discussion"),
         "compare_answered": _("{answered} of {total} answered"),
         "compare_correct": _("{count} correct"),

@@ -17,7 +17,6 @@ import { $, baseSnapshot, CONSOLE_LABELS, renderConsolePage } from "./helpers/li
 const Q: QuestionLabels = {
   ask_again: "다시 묻기",
   attempt_n: "{n}차",
-  attempt_open: "{n}차 질문이 열려 있어요.",
   compare_title: "토론 전과 후",
   compare_answered: "{total}명 중 {answered}명 답함",
   compare_correct: "{count}명 정답",

@@ -11,7 +11,6 @@ import { element, renderBars } from "../view";
 export const QUESTION_LABEL_KEYS = [
   "ask_again",
   "attempt_n",
-  "attempt_open",
   "compare_title",
   "compare_answered",
   "compare_correct",
