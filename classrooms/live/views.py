@@ -218,7 +218,6 @@ def projector_labels() -> dict[str, str]:
         "correct_answer": _("Answer"),
         "correct_count": _("{count} correct"),
         "correct_names": _("Answered correctly"),
-        "locked": _("Eyes on your teacher"),
         "session_ended": _("The session has ended."),
         "fullscreen": _("Full screen"),
         "exit_fullscreen": _("Exit full screen"),

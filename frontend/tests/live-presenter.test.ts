@@ -40,7 +40,6 @@ const PROJECTOR_LABELS: Record<string, string> = {
   correct_answer: "정답",
   correct_count: "{count}명 정답",
   correct_names: "정답을 맞힌 학생",
-  locked: "선생님을 봐 주세요",
   session_ended: "수업이 끝났어요.",
   fullscreen: "전체 화면",
   exit_fullscreen: "전체 화면 끝내기",

@@ -13,7 +13,6 @@ export const PROJECTOR_LABEL_KEYS = [
   "correct_answer",
   "correct_count",
   "correct_names",
-  "locked",
   "session_ended",
   "fullscreen",
   "exit_fullscreen",
