@@ -847,6 +847,7 @@ async def kill_phase(
     # the burst: acknowledged (some after a re-send on the new socket), duplicates = re-sends of stored answers
     acked[block2] = [i for r in results for i in r.get("acked_ids", [])]
     fig["kill_burst_acked"] = len(acked[block2])
+    fig["kill_burst_acked_before_kill"] = sum(1 for r in results for t in r["acks"] if t < killed_at)
     fig["kill_burst_resent_dup"] = sum(r.get("duplicates", 0) for r in results)
     fig["kill_burst_unacked"] = sum(r["missing"] + r["refused"] for r in results)
     burst_errors: Counter[str] = Counter()
@@ -921,6 +922,7 @@ ROWS = [
     ("kill_roster_frames", "kill: teacher's roster frames", ""),
     ("kill_roster_max_gap_ms", "kill: roster max gap", "ms"),
     ("kill_burst_acked", "kill: burst answers acknowledged", ""),
+    ("kill_burst_acked_before_kill", "kill: of those, before the kill", ""),
     ("kill_burst_resent_dup", "kill: re-sent, already stored", ""),
     ("kill_lost_or_doubled", "kill: acknowledged lost or doubled", ""),
 ]
