@@ -992,7 +992,7 @@ def table(title: str, real: Case | None, bare: Case | None, scaleout: bool = Fal
                 (title.split(":")[0].split(";")[0], label, fmt(r) + (f" ({ratio})" if ratio else ""), target, ok)
             )
             target += "  met" if ok else "  MISSED"
-        elif target:
+        elif target and real is not None:
             SUMMARY.append((title.split(":")[0].split(";")[0], label, "not measured", target, False))
             target += "  not measured"
         name = f"{label} ({unit})" if unit else label
