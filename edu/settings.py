@@ -125,6 +125,11 @@ DATABASES = {
         },
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests run on a file too (WAL, busy timeout), as the server does: the live hub's lanes are
+    # threads with connections of their own, and an in-memory shared-cache database answers
+    # "table is locked" at once where a file waits its turn.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test-baeum.sqlite3")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's native pool (psycopg_pool), one per process: a connection is handed back, not ended,
     # when a request or a trip of Channels' database thread finishes; a new PostgreSQL backend per

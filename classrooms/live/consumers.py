@@ -11,7 +11,6 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
@@ -141,7 +140,7 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
                     await hub.hub().snapshot(snapshots.SnapshotIn(self.session_id, self.participant_id, self.language))
                 )
             else:
-                reply = await database_sync_to_async(self._handle)(frame)
+                reply = await hub.hub().views.run(self._handle, frame)
         except DomainError as exc:
             await self.send_frame(frames.error_frame(exc, ref))
             if exc.code == "removed":
@@ -159,7 +158,8 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
 
     async def _answer(self, frame: protocol.AnswerSubmit) -> protocol.Ack:
         assert self.participant_id is not None
-        item = AnswerIn(self.participant_id, uuid.UUID(frame.id), frame.block, frame.answer)
+        attempt = frame.attempt if isinstance(frame.attempt, int) else None
+        item = AnswerIn(self.participant_id, uuid.UUID(frame.id), frame.block, frame.answer, attempt=attempt)
         submitted = await hub.hub().submit(self.session_id, item)
         return protocol.Ack(ref=frame.ref, duplicate=not submitted.created)
 
@@ -194,8 +194,7 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch without its ``aclose_old_connections``: that is a trip through the
         shared database thread for every frame a socket receives (and for every connect), though
-        this consumer's database work runs elsewhere (the hub's lanes, ``database_sync_to_async``,
-        which closes its own connections)."""
+        this consumer's database work runs in the hub's lanes, which keep their own connections."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']!r}")

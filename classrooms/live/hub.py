@@ -87,7 +87,7 @@ class Hub:
         self.grouped: set[int] = set()  # sessions whose group this process's channel is in
         self.leaving: dict[int, set[int]] = defaultdict(set)  # session -> participants whose last socket left
         self.work = Lane("work")  # joins, answers, presence
-        self.views = Lane("views")  # the teacher's roster and tally: never behind a join storm
+        self.views = Lane("views")  # teacher actions, hands, roster and tally: never behind a join storm
         self.joins: Batcher[JoinIn, JoinOut] = Batcher(self.work, join_batch, JOIN_WINDOW, JOIN_BATCH)
         self.snapshots: Batcher[SnapshotIn, Snapshot | Exception] = Batcher(
             self.work, snapshot_batch, JOIN_WINDOW, JOIN_BATCH

@@ -19,6 +19,7 @@ def _connection() -> dict[str, str]:
         "conn_open": _("Connected"),
         "conn_reconnecting": _("Reconnecting…"),
         "conn_offline": _("Offline"),
+        "conn_busy": _("Server busy, retrying…"),
     }
 
 

@@ -7,7 +7,8 @@ was a quarter of the thread), and the teacher's roster refresh waits behind all 
 hub therefore runs its own work in lanes (docs/performance.md, "Join storms"):
 
 - ``joins`` seats and snapshots joining sockets in batches, stores answers, marks presence;
-- ``views`` recomputes the teacher's roster and tally, so they never wait behind a storm.
+- ``views`` runs the teacher's actions (a slide, a question, a reveal) and hands, and recomputes
+  the teacher's roster and tally: none of them waits behind a storm.
 
 A lane keeps its connection between calls and closes it ``IDLE`` seconds after its last call (so
 an idle worker holds no connection, and a test database can be dropped). A connection that broke
@@ -24,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, Generic, TypeVar
 
+from asgiref.sync import sync_to_async
 from django.db import connections
 
 T = TypeVar("T")
@@ -71,7 +73,10 @@ class Lane:
             self._closer.cancel()
             self._closer = None
         try:
-            return await loop.run_in_executor(self._executor, partial(_call, fn, *args))
+            # Through asgiref (not a bare run_in_executor): the call sees the caller's context (the
+            # language) and an ``async_to_sync`` inside it (an event published on commit) runs on
+            # this event loop, where the channel layer lives.
+            return await sync_to_async(partial(_call, fn, *args), thread_sensitive=False, executor=self._executor)()
         finally:
             self.pending -= 1
             if self.pending == 0 and not loop.is_closed():

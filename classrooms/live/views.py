@@ -260,7 +260,7 @@ def console(request: HttpRequest, session_id: int) -> HttpResponse:
             "qr_svg": qr_svg(join_url),
             "report_url": reverse("live:report", args=[session.pk]),
             "slides": _slides(session),
-            "labels": {**labels.console_labels(), **console_view_labels()},
+            "labels": {**labels.console_labels(), **console_view_labels(), **labels.question_labels()},
         },
     )
 

@@ -147,7 +147,13 @@ describe("answering", () => {
     input("b-num").value = "0.75";
     form("b-num").requestSubmit();
     const [frame] = submitted(ws);
-    expect(frame).toEqual({ type: "answer.submit", id: "00000000-0000-4000-8000-000000000001", block: "b-num", answer: "0.75" });
+    expect(frame).toEqual({
+      type: "answer.submit",
+      id: "00000000-0000-4000-8000-000000000001",
+      block: "b-num",
+      answer: "0.75",
+      attempt: 1,
+    });
     expect(status("b-num").dataset.state).toBe("pending");
     expect(status("b-num").textContent).toBe(L.sending);
     expect(input("b-num").disabled).toBe(true); // one answer per question
@@ -180,7 +186,7 @@ describe("answering", () => {
     ws.fail(); // the ack never came
     expect(status("b-num").dataset.state).toBe("pending");
     const again = reconnect();
-    expect(submitted(again)).toEqual([{ type: "answer.submit", id, block: "b-num", answer: "3/4" }]);
+    expect(submitted(again)).toEqual([{ type: "answer.submit", id, block: "b-num", answer: "3/4", attempt: 1 }]);
     again.serverSend(studentSnapshot({ version: 11, question: { block: "b-num", kind: "numeric", deadline: null, revealed: false } }));
     expect(status("b-num").dataset.state).toBe("pending");
     again.serverAck(id, { duplicate: true });

@@ -255,7 +255,7 @@ describe("applyEvent", () => {
       event(8, "slide.changed", { index: 2 }),
       event(9, "question.opened", { block: "b2", kind: "numeric", deadline }),
     );
-    expect(state.question).toEqual({ block: "b2", kind: "numeric", deadline, revealed: false });
+    expect(state.question).toEqual({ block: "b2", kind: "numeric", deadline, revealed: false, attempt: 1 });
     expect(focusBlock(state)).toBe("b2");
     state = applyAnswerAck(state, "b2", "0.7")!;
     state = run(state, event(10, "question.closed", { block: "b2" }));

@@ -83,14 +83,15 @@ export function applyEvent(current: LiveState | null, event: EventFrame): Reconc
     case "session.state":
       next.state = event.data.state;
       // Ending a session closes its question (the server clears it in the same change).
-      if (event.data.state === "ended") next.question = { ...NO_QUESTION, revealed: current.question.revealed };
+      if (event.data.state === "ended")
+        next.question = { ...NO_QUESTION, revealed: current.question.revealed, attempt: current.question.attempt };
       break;
     case "slide.changed":
       next.slide = { ...current.slide, index: event.data.index };
       break;
     case "question.opened": {
-      const { block, kind, deadline } = event.data;
-      next.question = { block, kind, deadline, revealed: false };
+      const { block, kind, deadline, attempt } = event.data;
+      next.question = { block, kind, deadline, revealed: false, attempt: attempt ?? 1 };
       next.lastBlock = block;
       next.results = null;
       if (current.teacher) {
@@ -104,7 +105,7 @@ export function applyEvent(current: LiveState | null, event: EventFrame): Reconc
       break;
     }
     case "question.closed":
-      next.question = { ...NO_QUESTION, revealed: current.question.revealed };
+      next.question = { ...NO_QUESTION, revealed: current.question.revealed, attempt: current.question.attempt };
       next.lastBlock = event.data.block || current.lastBlock;
       break;
     case "results.revealed": {
@@ -112,7 +113,7 @@ export function applyEvent(current: LiveState | null, event: EventFrame): Reconc
       next.results = results;
       next.lastBlock = block;
       // Revealing closes the question (the server clears it in the same change, no separate event).
-      next.question = { ...NO_QUESTION, revealed: true };
+      next.question = { ...NO_QUESTION, revealed: true, attempt: current.question.attempt };
       const saved = current.me?.answers[block];
       if (current.me && mine && saved) {
         next.me = { ...current.me, answers: { ...current.me.answers, [block]: { ...saved, correct: mine.correct } } };

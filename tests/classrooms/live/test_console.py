@@ -176,6 +176,12 @@ async def test_the_tally_is_coalesced_not_one_message_per_answer(personas, sessi
             "total": 7,
             "correct": 7,
             "distribution": [{"label": "0.75", "count": 7}],
+            "kind": "numeric",
+            "number": 1,
+            "attempt": 1,
+            "previous": None,
+            "previous_answered": None,
+            "previous_correct": None,
         }
         nudges = [m for m in sent if m["type"] == "live.nudge"]
         assert 1 <= len(nudges) < len(comms)
@@ -327,6 +333,7 @@ SAMPLE_FIELDS = {
     "participant": 1,
     "raised": True,
     "answer": "1",
+    "labels": [],
 }
 
 

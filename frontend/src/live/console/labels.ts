@@ -4,6 +4,7 @@ export const CONSOLE_LABEL_KEYS = [
   "conn_open",
   "conn_reconnecting",
   "conn_offline",
+  "conn_busy",
   "state_lobby",
   "state_running",
   "state_ended",

@@ -58,7 +58,7 @@ export class RosterPanel {
     if (this.count) this.count.textContent = ended ? "" : fill(labels.roster_count, { connected: counts.connected, total: listed });
     if (this.empty) {
       this.empty.textContent = labels.no_participants;
-      this.empty.hidden = roster.length > 0;
+      this.empty.hidden = roster.some((entry) => entry.status !== "absent"); // nobody joined yet: say so
     }
     const queue = ended ? [] : handQueue(roster); // hands mean nothing once the session is over
     if (this.hands) this.sync(this.hands, queue, this.buildHand, this.updateHand);

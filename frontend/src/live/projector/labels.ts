@@ -4,6 +4,7 @@ export const PROJECTOR_LABEL_KEYS = [
   "conn_open",
   "conn_reconnecting",
   "conn_offline",
+  "conn_busy",
   "time_left",
   "time_up",
   "waiting",

@@ -159,8 +159,10 @@ export class AnswerForms {
     note.hidden = note.textContent === "";
 
     const results = state.results;
-    if (results && results.block === block) {
-      const correct = state.me?.answers[block]?.correct;
+    const correct = state.me?.answers[block]?.correct;
+    // The verdict shows with the question's results, and later too (the server sends it once the
+    // class has moved on): a student going back to the slide still sees whether they were right.
+    if ((results && results.block === block) || typeof correct === "boolean") {
       form.dataset.result = correct === true ? "correct" : correct === false ? "incorrect" : answered ? "recorded" : "none";
     } else {
       delete form.dataset.result;

@@ -4,6 +4,7 @@ export const STUDENT_LABEL_KEYS = [
   "conn_open",
   "conn_reconnecting",
   "conn_offline",
+  "conn_busy",
   "waiting_question",
   "question_open",
   "sending",
