@@ -109,11 +109,18 @@ class LiveSessionConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
             return
         self.session_id, self.role, self.participant_id = seat.session_id, seat.role, seat.participant_id
         self.bucket = frames.TokenBucket()
-        await self.accept()
+        try:
+            await self.accept()
+        except OSError:  # the client left while it was being seated (a tablet giving up): not an error
+            await the_hub.abandon(self.session_id)
+            return
         missed = the_hub.register(self, seat.snapshot.version)
-        await self.send_frame(snapshots.stamped(seat.snapshot))
-        if missed:  # an event came between the snapshot's read and now: the client fetches again
-            await self.send_frame(protocol.Sync(version=the_hub.relayed[self.session_id]))
+        try:
+            await self.send_frame(snapshots.stamped(seat.snapshot))
+            if missed:  # an event came between the snapshot's read and now: the client fetches again
+                await self.send_frame(protocol.Sync(version=the_hub.relayed[self.session_id]))
+        except OSError:  # gone before its snapshot; its disconnect unregisters it
+            logger.debug("live: a socket of session %s left before its snapshot", self.session_id)
 
     async def disconnect(self, code: int) -> None:
         self.closing = True

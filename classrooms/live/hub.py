@@ -121,6 +121,10 @@ class Hub:
             if not seated:  # a seated socket is registered next, and lets go of the group then
                 await self._release(session_id)
 
+    async def abandon(self, session_id: int) -> None:
+        """A socket seated by ``join`` that will not be registered (its client left meanwhile)."""
+        await self._release(session_id)
+
     async def _release(self, session_id: int) -> None:
         self.holding[session_id] -= 1
         if not self.holding[session_id]:
