@@ -23,9 +23,7 @@ from lti.tool.websocket import LtiSocketSessionMiddleware  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            LtiSocketSessionMiddleware(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": AllowedHostsOriginValidator(LtiSocketSessionMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )
 
