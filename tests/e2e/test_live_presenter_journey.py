@@ -4,8 +4,8 @@ The teacher starts a lesson live from the lesson page (its class selector offers
 class, not an open session), opens the projector view from the console in a second window and
 drives the lesson from a tablet while the projector follows: the join code and QR in the lobby,
 the current slide, the open question's timer and how many answered, the result chart with the
-correct answer marked after the reveal, nothing of it once the slide moves on, and "ended" at the
-end. The console keeps its slide controls, question panel and tally on one screen on an 820px
+correct answer marked after the reveal, the question asked again (the console comparing the two
+attempts side by side), nothing of it once the slide moves on, and "ended" at the end. The console keeps its slide controls, question panel and tally on one screen on an 820px
 tablet (portrait and landscape). A student raises a hand while screens are locked; the end clears
 the hand queue; a student who reloads after the end gets the "lesson ended" screen, not a 404.
 Screenshots (test-results/presenter-*.png) in Korean at 390, 820 and 1180 px and 1920x1080.
@@ -134,6 +134,33 @@ def test_the_projector_follows_the_console_and_students_can_always_reach_the_tea
     expect(projector.get_by_test_id("countdown")).to_be_hidden()
     assert projector.get_by_text(names[0]).count() == 0  # anonymous: no names
     shot(projector, "presenter-projector-results")
+
+    # Asked again after a discussion: attempt 2 of the same question. The students answer afresh
+    # (the tablet changes its mind) and the console shows both attempts side by side.
+    again = preview.get_by_test_id("ask-again").first
+    expect(again).to_be_visible()
+    again.click()
+    status = teacher.get_by_test_id("question-status")
+    expect(status).to_have_attribute("data-question", "open")
+    expect(status).to_have_attribute("data-attempt", "2")
+    expect(projector.get_by_test_id("results")).to_be_hidden()
+    for page in (phone, tablet):
+        expect(answers(page, choice="false").get_by_test_id("answer-status")).to_have_attribute("data-state", "acked")
+    compare = teacher.locator("[data-live-compare]")
+    expect(compare).to_be_visible()
+    expect(compare.locator(".live-compare-attempt")).to_have_count(2)
+    first, second = (
+        compare.locator(".live-compare-attempt[data-attempt='1']"),
+        compare.locator(".live-compare-attempt[data-attempt='2']"),
+    )
+    expect(first.locator("h4")).to_have_text("1차")
+    expect(second.locator("h4")).to_have_text("2차")
+    expect(first).to_contain_text("1명 정답")
+    expect(second).to_contain_text("2명 정답")
+    shot(teacher, "presenter-console-asked-again")
+    teacher.get_by_test_id("reveal").click()
+    expect(results.locator(".live-bar[data-correct='true']")).to_have_attribute("data-label", "거짓")
+    expect(results.locator(".live-bar[data-label='거짓']")).to_contain_text("2")
 
     # The next slide: the old question's tally and results leave the console and the projector.
     teacher.get_by_test_id("next").click()
