@@ -13,7 +13,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 
-def _connection() -> dict[str, str]:
+def connection_labels() -> dict[str, str]:
+    """The connection badge's texts (every live page has one)."""
     return {
         "conn_connecting": _("Connecting…"),
         "conn_open": _("Connected"),
@@ -26,7 +27,7 @@ def _connection() -> dict[str, str]:
 def console_labels() -> dict[str, str]:
     """Texts of the teacher console."""
     return {
-        **_connection(),
+        **connection_labels(),
         "state_lobby": _("Waiting to start"),
         "state_running": _("Live"),
         "state_ended": _("Ended"),
@@ -78,7 +79,7 @@ def console_labels() -> dict[str, str]:
 def student_labels() -> dict[str, str]:
     """Texts of the student view."""
     return {
-        **_connection(),
+        **connection_labels(),
         "waiting_question": _("Waiting for your teacher to open this question."),
         "question_open": _("Your teacher opened a question. You can answer now."),
         "sending": _("Sending…"),

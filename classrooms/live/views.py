@@ -205,10 +205,7 @@ def console_view_labels() -> dict[str, str]:
 def projector_labels() -> dict[str, str]:
     """Texts of the projector view (frontend ``PROJECTOR_LABEL_KEYS`` has the same keys)."""
     return {
-        "conn_connecting": _("Connecting…"),
-        "conn_open": _("Connected"),
-        "conn_reconnecting": _("Reconnecting…"),
-        "conn_offline": _("Offline"),
+        **labels.connection_labels(),
         "time_left": _("Time left"),
         "time_up": _("Time is up"),
         "waiting": _("The lesson starts soon. Join now with the code."),
