@@ -25,22 +25,23 @@ channel layer delivers at most once) costs a resync, never an answer.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import weakref
 from collections import defaultdict
 from collections.abc import Coroutine
-from typing import Any, Protocol
+from functools import partial
+from typing import Any
 
 import msgspec
 from channels.layers import get_channel_layer
 
 from classrooms.live import selectors, services
 from classrooms.live.answers import AnswerIn, Submitted, answers_submit
+from classrooms.live.delivery import LocalSocket, write_all
 from classrooms.live.events import group_name
+from classrooms.live.groups import Groups
 from classrooms.live.lanes import Batcher, Lane
-from classrooms.live.models import LiveSession
-from classrooms.live.protocol import Roster, RosterEntry, Snapshot, Sync, Tally, TallyData, encode
+from classrooms.live.protocol import Roster, Snapshot, Sync, Tally, encode
 from classrooms.live.snapshots import JoinIn, JoinOut, SnapshotIn, join_batch, snapshot_batch
 from edu.errors import DomainError
 
@@ -61,30 +62,17 @@ CLOSE_REMOVED = 4403
 CLOSE_ENDED = 1000
 
 
-class LocalSocket(Protocol):
-    session_id: int
-    role: str
-    participant_id: int | None
-
-    async def deliver(self, text: str) -> None: ...
-
-    async def terminate(self, code: int) -> None: ...
-
-
 class Hub:
     def __init__(self) -> None:
         self.layer = get_channel_layer()
-        self.channel: str | None = None
+        self.groups = Groups(self.layer)
         self.sockets: dict[int, set[LocalSocket]] = defaultdict(set)
         self.to_nudge: set[int] = set()
         self.stale: set[int] = set()
         self.pushed: dict[int, dict[str, str]] = {}
-        self.answers: dict[int, list[tuple[AnswerIn, asyncio.Future[Submitted | DomainError]]]] = {}
-        self.to_join: set[int] = set()  # sessions whose group_add failed (layer down): retried each tick
+        self.answers: dict[int, Batcher[AnswerIn, Submitted | DomainError]] = {}  # per session
         self.relayed: dict[int, int] = {}  # session -> highest event version handed to local sockets
         self.suspect: dict[int, int] = {}  # session -> a committed version not relayed at the last check
-        self.holding: dict[int, int] = defaultdict(int)  # session -> joins in flight (the group is held)
-        self.grouped: set[int] = set()  # sessions whose group this process's channel is in
         self.leaving: dict[int, set[int]] = defaultdict(set)  # session -> participants whose last socket left
         self.work = Lane("work")  # joins, answers, presence
         self.views = Lane("views")  # teacher actions, hands, roster and tally: never behind a join storm
@@ -110,10 +98,10 @@ class Hub:
         if len(self.joins) >= JOIN_QUEUE_MAX or self.joins.delay() > SHED_AFTER:
             return CLOSE_BUSY
         session_id = request.session_id
-        self.holding[session_id] += 1
+        self.groups.hold(session_id)
         seated = False
         try:
-            await self._join_group(session_id)
+            await self.groups.join(session_id)
             result = await self.joins.submit(request)
             seated = not isinstance(result, int)
             return result
@@ -126,11 +114,8 @@ class Hub:
         await self._release(session_id)
 
     async def _release(self, session_id: int) -> None:
-        self.holding[session_id] -= 1
-        if not self.holding[session_id]:
-            del self.holding[session_id]
-            if session_id not in self.sockets:
-                await self._leave_group(session_id)
+        if self.groups.unhold(session_id) and session_id not in self.sockets:
+            await self._forget(session_id)
 
     async def snapshot(self, request: SnapshotIn) -> Snapshot:
         """A seated socket's snapshot on request (a client that saw a gap, or a ``sync``),
@@ -144,35 +129,18 @@ class Hub:
         """Add a seated socket (after ``join``). True when an event newer than its snapshot
         (``seen_version``) was relayed meanwhile: the caller sends it a ``sync``."""
         self.sockets[socket.session_id].add(socket)
-        self.holding[socket.session_id] -= 1
-        if not self.holding[socket.session_id]:
-            del self.holding[socket.session_id]
+        self.groups.unhold(socket.session_id)
         self.nudge(socket.session_id)
         return self.relayed.get(socket.session_id, 0) > seen_version
 
-    async def _join_group(self, session_id: int) -> None:
-        if self.layer is None or self.channel is None or session_id in self.grouped:
-            return
-        self.grouped.add(session_id)
-        try:
-            await self.layer.group_add(group_name(session_id), self.channel)
-            self.to_join.discard(session_id)
-        except Exception as exc:  # the layer is down: keep the socket, join when it is back
-            logger.warning("live hub: joining the group of session %s failed (%s); retrying", session_id, exc)
-            self.grouped.discard(session_id)
-            self.to_join.add(session_id)
-
-    async def _leave_group(self, session_id: int) -> None:
+    async def _forget(self, session_id: int) -> None:
+        """The last socket of a session left this process (and none is being seated)."""
+        if not len(self.answers.get(session_id, ())):
+            self.answers.pop(session_id, None)
         self.relayed.pop(session_id, None)
         self.suspect.pop(session_id, None)
         self.pushed.pop(session_id, None)
-        if self.layer is None or self.channel is None or session_id not in self.grouped:
-            return
-        self.grouped.discard(session_id)
-        try:
-            await self.layer.group_discard(group_name(session_id), self.channel)
-        except Exception as exc:  # the layer is down; its group entry expires on its own
-            logger.warning("live hub: leaving the group of session %s failed (%s)", session_id, exc)
+        await self.groups.leave(session_id)
 
     def unregister(self, socket: LocalSocket) -> None:
         """Remove a socket. Its student, if no other socket of theirs is here, is marked as gone
@@ -186,47 +154,25 @@ class Hub:
             self.leaving[socket.session_id].add(pid)
         if not members:
             del self.sockets[socket.session_id]
-            if not self.holding.get(socket.session_id):
-                self._spawn(self._leave_group_if_empty(socket.session_id))
+            if not self.groups.held.get(socket.session_id):
+                self._spawn(self._forget_if_empty(socket.session_id))
         self.nudge(socket.session_id)
 
-    async def _leave_group_if_empty(self, session_id: int) -> None:
-        if session_id not in self.sockets and not self.holding.get(session_id):
-            await self._leave_group(session_id)
+    async def _forget_if_empty(self, session_id: int) -> None:
+        if session_id not in self.sockets and not self.groups.held.get(session_id):
+            await self._forget(session_id)
 
     async def submit(self, session_id: int, item: AnswerIn) -> Submitted:
-        """Store one answer, batched with the others arriving in the same few milliseconds (one
-        transaction for many students: the database commits once, not once per tablet)."""
-        future: asyncio.Future[Submitted | DomainError] = asyncio.get_running_loop().create_future()
-        pending = self.answers.get(session_id)
-        if pending is None:
-            pending = self.answers[session_id] = []
-            self._spawn(self._flush_answers(session_id))
-        pending.append((item, future))
-        result = await future
+        """Store one answer, batched with the others of its session arriving in the same few
+        milliseconds (one transaction for many students: one commit, not one per tablet)."""
+        batcher = self.answers.get(session_id)
+        if batcher is None:
+            store = partial(answers_submit, session_id)
+            batcher = self.answers[session_id] = Batcher(self.work, store, ANSWER_WINDOW, ANSWER_BATCH)
+        result = await batcher.submit(item)
         if isinstance(result, DomainError):
             raise result
         return result
-
-    async def _flush_answers(self, session_id: int) -> None:
-        await asyncio.sleep(ANSWER_WINDOW)
-        while True:
-            pending = self.answers.get(session_id) or []
-            batch, rest = pending[:ANSWER_BATCH], pending[ANSWER_BATCH:]
-            if not batch:
-                self.answers.pop(session_id, None)
-                return
-            self.answers[session_id] = rest
-            try:
-                results = await self.work.run(answers_submit, session_id, [i for i, _f in batch])
-            except Exception as exc:  # the database failed: every waiting socket reports it
-                for _item, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for (_item, future), result in zip(batch, results, strict=True):
-                if not future.done():
-                    future.set_result(result)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
@@ -247,15 +193,15 @@ class Hub:
             if self._tasks:
                 return
             if self.layer is not None:
-                self.channel = await self.layer.new_channel("live-hub.")
+                self.groups.channel = await self.layer.new_channel("live-hub.")
                 self._tasks.append(asyncio.create_task(self._receive_forever()))
             self._tasks.append(asyncio.create_task(self._tick_forever()))
 
     async def _receive_forever(self) -> None:
-        assert self.layer is not None and self.channel is not None
+        assert self.layer is not None and self.groups.channel is not None
         while True:
             try:
-                message = await self.layer.receive(self.channel)
+                message = await self.layer.receive(self.groups.channel)
             except asyncio.CancelledError:
                 raise
             except Exception:  # the layer's backend is down: keep trying, the clients resync
@@ -277,7 +223,7 @@ class Hub:
             return
         if message.get("type") != "live.event":
             return
-        if isinstance(message.get("version"), int) and session_id in self.grouped:
+        if isinstance(message.get("version"), int) and session_id in self.groups.joined:
             self.relayed[session_id] = max(self.relayed.get(session_id, 0), message["version"])
         sockets = list(self.sockets.get(session_id, ()))
         if not sockets:
@@ -297,26 +243,12 @@ class Hub:
             await asyncio.gather(*(s.terminate(CLOSE_REMOVED) for s in gone), return_exceptions=True)
 
     async def _deliver(self, sockets: list[LocalSocket], text: str) -> None:
-        """Write one frame to many sockets at once. A socket that cannot take it within
-        SEND_TIMEOUT (a stalled tablet with a full buffer) is closed, so one device never holds up
-        a session; its client reconnects and resyncs."""
-        waiting: list[tuple[LocalSocket, asyncio.Task[None]]] = []
-        for socket in sockets:
-            rest = _send_eagerly(socket.deliver(text))
-            if rest is not None:
-                waiting.append((socket, rest))
-        if not waiting:
-            return
-        done, stalled = await asyncio.wait([task for _s, task in waiting], timeout=SEND_TIMEOUT)
-        for task in done:
-            if not task.cancelled() and task.exception() is not None:
-                logger.debug("live hub: a socket went away during delivery: %r", task.exception())
-        for socket, task in waiting:
-            if task in stalled:
-                task.cancel()
-                logger.info("live hub: closing a stalled socket of session %s", socket.session_id)
-                self.unregister(socket)
-                self._spawn(socket.terminate(CLOSE_STALLED))
+        """Write one frame to many sockets (``delivery.write_all``); close the stalled ones (their
+        clients reconnect and resync)."""
+        for socket in await write_all(sockets, text, SEND_TIMEOUT):
+            logger.info("live hub: closing a stalled socket of session %s", socket.session_id)
+            self.unregister(socket)
+            self._spawn(socket.terminate(CLOSE_STALLED))
 
     async def _deliver_results(
         self, session_id: int, sockets: list[LocalSocket], frame: dict[str, Any], text: str
@@ -351,11 +283,7 @@ class Hub:
                     self._in_background("presence", self._refresh_presence())
                     await self._check_versions()
                     self.stale.update(sid for sid in self.sockets if self.has_teacher(sid))
-                for session_id in list(self.to_join):
-                    if session_id in self.sockets:
-                        await self._join_group(session_id)
-                    else:
-                        self.to_join.discard(session_id)
+                await self.groups.retry(self.sockets)
                 if self.leaving:
                     self._in_background("leaves", self._send_leaves())
                 await self._send_nudges()
@@ -402,7 +330,7 @@ class Hub:
             teachers = [s for s in self.sockets.get(session_id, ()) if s.role == "teacher"]
             if not teachers:
                 continue
-            view = await self.views.run(_teacher_view, session_id)
+            view = await self.views.run(selectors.teacher_view_of, session_id)
             if view is None or session_id not in self.sockets:  # the last socket may have left meanwhile
                 continue
             roster, tally = view
@@ -448,56 +376,14 @@ class Hub:
             for session_id, sockets in self.sockets.items()
         }
         if any(seen.values()):
-            await self.work.run(_mark_present, seen)
+            await self.work.run(services.presence_mark, seen)
 
     async def _send_leaves(self) -> None:
         leaving, self.leaving = self.leaving, defaultdict(set)
         for session_id, pids in leaving.items():  # someone who came back meanwhile is not gone
             pids -= {s.participant_id for s in self.sockets.get(session_id, ())}
         if any(leaving.values()):
-            await self.work.run(_mark_present, {sid: sorted(pids) for sid, pids in leaving.items()}, True)
-
-
-def _send_eagerly(write: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
-    """Run a socket's write until it finishes or has to wait. A write to a socket whose buffer has
-    room finishes at once (the server's ``send`` only waits while the transport is paused), so a
-    push to a thousand sockets makes no task at all; only a write that must wait continues in one.
-    (Python 3.12's eager tasks do the same.)"""
-    try:
-        awaiting = write.send(None)
-    except StopIteration:
-        return None
-    except Exception as exc:  # the socket went away
-        logger.debug("live hub: a socket went away during delivery: %r", exc)
-        return None
-    return asyncio.ensure_future(_finish(write, awaiting))
-
-
-async def _finish(write: Coroutine[Any, Any, None], awaiting: Any) -> None:
-    """Drive a write that ``_send_eagerly`` started, as a task would (cancelling it closes it)."""
-    try:
-        while True:
-            if awaiting is None:
-                await asyncio.sleep(0)
-            else:
-                with contextlib.suppress(Exception):  # the write sees the error when resumed
-                    await awaiting
-            awaiting = write.send(None)
-    except StopIteration:
-        return
-    finally:
-        write.close()
-
-
-def _mark_present(seen: dict[int, list[int]], left: bool = False) -> None:
-    for session_id, ids in seen.items():
-        if ids:
-            services.presence_refresh(session_id, ids, left=left)
-
-
-def _teacher_view(session_id: int) -> tuple[list[RosterEntry], TallyData | None] | None:
-    session = LiveSession.objects.filter(pk=session_id).first()
-    return selectors.teacher_view(session) if session is not None else None
+            await self.work.run(services.presence_mark, {sid: sorted(pids) for sid, pids in leaving.items()}, True)
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()

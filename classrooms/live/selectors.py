@@ -239,6 +239,12 @@ def _absent(session: LiveSession) -> list[RosterEntry]:
     ]
 
 
+def teacher_view_of(session_id: int) -> tuple[list[RosterEntry], TallyData | None] | None:
+    """``teacher_view`` of a session read afresh (the hub's tick), None once it is gone."""
+    session = LiveSession.objects.filter(pk=session_id).first()
+    return teacher_view(session) if session is not None else None
+
+
 def presence(last_seen: datetime | None, now: datetime) -> str:
     if last_seen is None:
         return "gone"

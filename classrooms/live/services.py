@@ -285,3 +285,10 @@ def presence_refresh(session_id: int, participant_ids: list[int], *, left: bool 
     """A process marks its own sockets as seen (every few seconds), or as just left."""
     moment = timezone.now() - timedelta(seconds=CONNECTED_SECONDS + 1) if left else timezone.now()
     Participant.objects.filter(session_id=session_id, pk__in=participant_ids).update(last_seen=moment)
+
+
+def presence_mark(seen: dict[int, list[int]], left: bool = False) -> None:
+    """``presence_refresh`` for several sessions at once (a process's tick: one query per session)."""
+    for session_id, ids in seen.items():
+        if ids:
+            presence_refresh(session_id, ids, left=left)

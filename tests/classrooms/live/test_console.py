@@ -211,7 +211,7 @@ async def test_one_process_joins_the_group_once_and_every_socket_gets_the_event(
         await sync_to_async(services.session_goto)(session, 1)
         for comm in comms:
             assert (await next_frame(comm, "event"))["data"] == {"index": 1}
-        assert len(joined) <= 1 and all(channel == live_hub.channel for channel in joined)
+        assert len(joined) <= 1 and all(channel == live_hub.groups.channel for channel in joined)
         for comm in comms:
             await comm.disconnect()
     finally:
