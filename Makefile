@@ -105,6 +105,7 @@ bench: setup-dev
 	$(PY) tests/bench/lti_launch.py
 	$(PY) tests/bench/lti_platform.py
 	$(PY) tests/bench/live_load.py $(BENCH_LIVE_ARGS)
+	$(PY) tests/bench/live_memory.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -51,7 +51,8 @@ TERMINAL = {1000, 4401, 4403, 4404}
 
 class Student:
     def __init__(self, url: str, cookie: str) -> None:
-        self.url = url
+        self.url = url  # where the next attempt goes
+        self.home = url  # the worker it joined first (the kill phase finds the killed worker's students by it)
         self.cookie = cookie
         self.ws: ClientConnection | None = None
         self.started = 0.0
@@ -84,6 +85,9 @@ class Worker:
     def __init__(self, config: dict[str, Any]) -> None:
         self.deflate = bool(config.get("deflate", True))
         self.students = [Student(url, cookie) for url, cookie in config["targets"]]
+        # A load balancer in front of the workers: an attempt refused by a dead worker goes to the
+        # next one (``ws://host:port`` bases), as a balancer's health check would route it.
+        self.failover: list[str] = [str(base) for base in config.get("failover") or []]
         self.pending = 0
         self.done = asyncio.Event()
         self.readers: list[asyncio.Task[None]] = []
@@ -108,8 +112,11 @@ class Worker:
         ceiling = min(most, base * 2 ** max(0, n))
         return ceiling * (floor + (1 - floor) * random.random())
 
-    async def attempt(self, student: Student, timeout: float) -> bool:
-        """One connection attempt: True when the socket is open and its first frame is a snapshot."""
+    async def attempt(self, student: Student, timeout: float, relayed: bool = False) -> bool:
+        """One connection attempt: True when the socket is open and its first frame is a snapshot.
+        With ``failover`` (a load balancer in front), a connection refused by a dead worker is
+        passed on to the next one within the same attempt, as a balancer does (nginx's
+        ``proxy_next_upstream error``), before the client sees any failure."""
         origin = Origin(student.url.replace("ws://", "http://", 1).split("/ws/", 1)[0])
         student.attempts += 1
         student.error = None
@@ -142,6 +149,10 @@ class Worker:
             student.error = f"{type(exc).__name__}: {exc}"[:120]
         if student.error is not None:
             student.codes[student.error] += 1
+            if student.error.startswith("refused") and len(self.failover) > 1 and not relayed:
+                self.fail_over(student)
+                student.attempts -= 1  # the same attempt, passed on by the balancer
+                return await self.attempt(student, timeout, relayed=True)
             if student.error == "closed 1013":
                 student.busy_attempts += 1
             if ws is not None:
@@ -153,6 +164,13 @@ class Worker:
         student.snapshot_at = time.time()
         student.joined = True
         return True
+
+    def fail_over(self, student: Student) -> None:
+        for i, base in enumerate(self.failover):
+            if student.url.startswith(base + "/"):
+                following = self.failover[(i + 1) % len(self.failover)]
+                student.url = following + student.url[len(base) :]
+                return
 
     @staticmethod
     def terminal(error: str | None) -> bool:
@@ -367,7 +385,7 @@ class Worker:
 
     async def cmd_back(self, command: dict[str, Any]) -> dict[str, Any]:
         match = str(command["match"])
-        mine = [s for s in self.students if match in s.url and s.joined]
+        mine = [s for s in self.students if match in s.home and s.joined]
         deadline = time.monotonic() + float(command["timeout"])
 
         def settled(s: Student) -> bool:

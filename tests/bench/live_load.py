@@ -25,7 +25,10 @@ when either is unreachable), the same phases, then
     client's policy (`_loadclient.py`); the teacher opens a second question, all N students
     answer at the same instant, and `--kill-after` s into that burst the second worker (N/2
     students, the teacher is on the first) gets SIGKILL and is restarted at once on the same
-    port, as a process manager would. Measured from the kill: the restart, the first, half and
+    port, as a process manager would; a connection refused by the dead worker is passed on to the
+    other one within the client's attempt, as the deployment guide's load balancer does
+    (`--no-failover`: clients retry the dead port until the restart serves).
+    Measured from the kill: the restart, the first, half and
     all of its students back with a snapshot, connection attempts and 1013 closes, the teacher's
     roster meanwhile; and, in the database, each acknowledged answer (of the burst, some
     acknowledged only after a re-send on the new socket, and of the answers before) stored
@@ -496,7 +499,12 @@ class Workers:
         self.processes: list[asyncio.subprocess.Process] = []
 
     async def start(
-        self, targets: list[list[str]], clients: int, deflate: bool, backoff: tuple[float, float] = (1.0, 15.0)
+        self,
+        targets: list[list[str]],
+        clients: int,
+        deflate: bool,
+        backoff: tuple[float, float] = (1.0, 15.0),
+        failover: list[str] | None = None,
     ) -> None:
         clients = max(1, min(clients, len(targets)))
         size = math.ceil(len(targets) / clients)
@@ -514,6 +522,7 @@ class Workers:
                 "targets": targets[i * size : (i + 1) * size],
                 "deflate": deflate,
                 "backoff": [*backoff, 0.0],
+                "failover": failover or [],
             }
             await self.send(process, config)
         await self.replies(30)
@@ -616,7 +625,9 @@ async def _run_case(case: Case, opts: argparse.Namespace, deadline: float) -> No
     workers = Workers()
     try:
         base, ceiling = (float(x) for x in opts.backoff.split(","))
-        await workers.start(targets, opts.clients, opts.deflate, (base, ceiling))
+        bases = [f"ws://127.0.0.1:{s.port}" for s in case.servers]
+        failover = bases if opts.failover and len(bases) > 1 else None
+        await workers.start(targets, opts.clients, opts.deflate, (base, ceiling), failover)
         await teacher.open()
         slides = int(teacher.snapshot.get("slide", {}).get("count") or fixture["slides"])
         await asyncio.sleep(0.5)
@@ -783,7 +794,9 @@ async def kill_phase(
     """(e) The reconnect storm: every student's client reconnects on its own from now on (the real
     client's policy); the teacher opens a second question and every student answers at the same
     instant; `KILL_AFTER` s into that burst the last server gets SIGKILL and is restarted at once
-    on the same port, as a process manager would. Measured: from the kill until each of its students
+    on the same port, as a process manager would. Clients model the load balancer of the
+    deployment guide: an attempt refused by the dead worker goes to the other one (`--no-failover`:
+    they keep retrying the dead port until the restart serves). Measured: from the kill until each of its students
     is back with a snapshot, the teacher's roster meanwhile (the teacher is on the first server),
     and in the database: each acknowledged answer, of the burst and of the answers before, stored
     exactly once."""
@@ -1188,6 +1201,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--no-scaleout", action="store_true", default=os.environ.get("BENCH_LIVE_SCALEOUT") == "0")
     parser.add_argument(
         "--no-kill", dest="kill", action="store_false", help="scale-out run without the SIGKILL reconnect storm"
+    )
+    parser.add_argument(
+        "--no-failover",
+        dest="failover",
+        action="store_false",
+        help="kill phase without a load balancer: clients retry the killed worker's port until it is restarted",
     )
     parser.add_argument("--kill-after", type=float, default=0.1, help="s into the answer burst the worker is killed")
     parser.add_argument(
