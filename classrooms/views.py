@@ -209,5 +209,6 @@ def live_check(request: HttpRequest) -> HttpResponse:
         "sent": _("Sent"),
         "acked": _("Received"),
         "rtt": _("round trip"),
+        "busy": _("Server busy, retrying…"),
     }
     return render(request, "classrooms/live_check.html", {"labels": labels})

@@ -15,7 +15,7 @@ export const OUTBOX_KEY = "baeum.outbox.echo";
 export const LABELS_ELEMENT_ID = "live-check-labels";
 const DEFAULT_WS_PATH = "/ws/echo/";
 
-const LABEL_KEYS = ["connecting", "open", "reconnecting", "closed", "sent", "acked", "rtt"] as const;
+const LABEL_KEYS = ["connecting", "open", "reconnecting", "closed", "sent", "acked", "rtt", "busy"] as const;
 export type LiveCheckLabels = Record<(typeof LABEL_KEYS)[number], string>;
 
 export interface LiveCheckOptions {

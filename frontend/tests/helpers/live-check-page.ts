@@ -7,6 +7,7 @@ export const LABELS = {
   sent: "보냄",
   acked: "응답 받음",
   rtt: "왕복 시간",
+  busy: "서버가 바빠요. 곧 다시 연결해요…",
 };
 
 export function renderLiveCheckPage(labelsJson: string = JSON.stringify(LABELS)): HTMLElement {
