@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from classrooms.live import frames, hub, protocol, services, snapshots
 from classrooms.live.answers import AnswerIn
 from classrooms.live.models import LiveSession
+from classrooms.live.snapshots import CLOSE_NOT_FOUND, CLOSE_REMOVED, CLOSE_UNAUTHENTICATED
 from edu.errors import DomainError
 
-CLOSE_UNAUTHENTICATED = 4401
 logger = logging.getLogger(__name__)
 
 
@@ -67,9 +67,7 @@ class EchoConsumer(RefusingConsumerMixin, AsyncWebsocketConsumer):
         return {"type": "ack", "ref": ref, "payload": frame.get("payload"), "server_time": int(time.time() * 1000)}
 
 
-CLOSE_NOT_FOUND = 4404
 CLOSE_SERVER_ERROR = 1011
-CLOSE_REMOVED = 4403
 MAX_ID = 2**63 - 1  # the database's bigint: a larger id is no session (not an error)
 MAX_KEY = 64  # longer than any Django session key
 

@@ -42,7 +42,7 @@ from classrooms.live.events import group_name
 from classrooms.live.groups import Groups
 from classrooms.live.lanes import Batcher, Lane
 from classrooms.live.protocol import Roster, Snapshot, Sync, Tally, encode
-from classrooms.live.snapshots import JoinIn, JoinOut, SnapshotIn, join_batch, snapshot_batch
+from classrooms.live.snapshots import CLOSE_REMOVED, JoinIn, JoinOut, SnapshotIn, join_batch, snapshot_batch
 from edu.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,6 @@ JOIN_QUEUE_MAX = 6000  # and so is any join beyond this many waiting, whatever t
 CLOSE_BUSY = 1013  # "Try Again Later" (RFC 6455): the client backs off with jitter and retries
 SEND_TIMEOUT = 5.0  # a socket that cannot take a frame for this long is closed, not waited for
 CLOSE_STALLED = 1011
-CLOSE_REMOVED = 4403
 CLOSE_ENDED = 1000
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from classrooms.live.models import LiveResponse, LiveSession, Participant, SessionState
 from classrooms.live.protocol import (
@@ -30,7 +29,6 @@ from classrooms.models import Classroom, MemberRole, Membership
 from courses import activities
 from courses.outline import lesson_outline
 from edu.accounts.models import User
-from edu.errors import DomainError
 
 CONNECTED_SECONDS, RECONNECTING_SECONDS = 10, 60
 DISTRIBUTION_LABELS = 12
@@ -67,23 +65,6 @@ def _has_key(kind: str) -> bool:
     """Whether answers of this kind are marked right or wrong (not polls or open responses)."""
     found = activities.kind_of(kind)
     return found is not None and found.checked
-
-
-def snapshot(session: LiveSession, *, participant: Participant | None, is_teacher: bool) -> Snapshot:
-    """Everything a socket needs to show the session now (sent on connect and on request)."""
-    session.refresh_from_db()
-    frame = snapshot_shared(session)
-    if participant is not None:
-        participant.refresh_from_db(fields=["hand_raised_at", "nickname", "removed"])
-        if participant.removed:  # even if the removal event never reached this socket
-            raise DomainError("removed", _("Your teacher removed you from this session."))
-        rows = LiveResponse.objects.filter(session=session, participant=participant).values(
-            "block_id", "attempt", "answer", "correct"
-        )
-        frame.me = me_of(session, participant, [dict(row) for row in rows])
-    if is_teacher:
-        frame.teacher = teacher_info(session)
-    return frame
 
 
 def snapshot_shared(session: LiveSession) -> Snapshot:

@@ -33,7 +33,7 @@ from classrooms.live.protocol import Snapshot, TeacherInfo
 from edu.accounts.models import User
 from edu.errors import DomainError
 
-CLOSE_UNAUTHENTICATED = 4401
+CLOSE_UNAUTHENTICATED = 4401  # the close codes of a refused live socket (docs/live-protocol.md)
 CLOSE_REMOVED = 4403
 CLOSE_NOT_FOUND = 4404
 SHARED_CACHE = 256
@@ -92,7 +92,7 @@ def join_batch(requests: Sequence[JoinIn]) -> list[JoinOut]:
 
 def snapshot_batch(requests: Sequence[SnapshotIn]) -> list[Snapshot | Exception]:
     """The snapshots of seated sockets, in a fixed number of queries (a removed student gets
-    ``DomainError("removed")`` instead, as ``selectors.snapshot`` raises)."""
+    ``DomainError("removed")`` instead)."""
     sessions = LiveSession.objects.in_bulk({r.session_id for r in requests})
     pids = {r.participant_id for r in requests if r.participant_id is not None}
     participants = (

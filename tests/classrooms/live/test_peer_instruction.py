@@ -9,7 +9,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.test import Client
 
-from classrooms.live import answers, report, selectors, services
+from classrooms.live import answers, report, selectors, services, snapshots
 from classrooms.live.models import LiveResponse, LiveSession, Participant
 from classrooms.models import Membership
 from classrooms.services import StudentEntry, students_add
@@ -246,9 +246,7 @@ async def test_students_never_receive_typed_answers_the_teacher_did_not_pick(per
         await comm.send_json_to({"type": "snapshot.get"})
         snapshot = await student_frame(comm, "snapshot")
         assert snapshot["results"]["distribution"] == [{"label": "단위분수", "count": 1}]
-    teacher_snapshot = await sync_to_async(selectors.snapshot)(
-        LiveSession(pk=session.pk), participant=None, is_teacher=True
-    )
+    [teacher_snapshot] = await sync_to_async(snapshots.snapshot_batch)([snapshots.SnapshotIn(session.pk, None, "ko")])
     assert {d.label for d in teacher_snapshot.teacher.tally.distribution} == {SECRET, "단위분수"}
     # the first student's own answer comes back to them in their snapshot; nobody else's text does
     others_frames = [f for f in received if f["type"] == "event"]
